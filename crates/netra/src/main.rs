@@ -1,0 +1,322 @@
+//! The `netra` command: serve, migrate, demo, admin, audit verify, deadline.
+
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use netra_core::{Netra, Sealer, SystemClock};
+use netra_domain::ids::RegionCode;
+use netra_domain::numbering::NumberTemplate;
+use netra_domain::policy::{Role, Scope};
+use netra_store::Db;
+use netra_store::audit::Verification;
+
+#[derive(Parser)]
+#[command(name = "netra", version, about = "Netra — pengawasan netralitas ASN / ASN neutrality supervision")]
+struct Cli {
+    #[command(flatten)]
+    storage: Storage,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Storage {
+    /// Data folder (SQLite database `netra.db` and keys) for the embedded default.
+    #[arg(long, global = true, default_value = "./netra-data", env = "NETRA_DATA")]
+    data: PathBuf,
+    /// PostgreSQL URL (`postgres://…`); when set, the database lives there instead of `DIR/netra.db`.
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Load the demo dataset first (no-op if already loaded).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and load reference data.
+    Migrate,
+    /// Load the demo dataset (two elections, cases in every state); loading twice changes nothing.
+    Demo,
+    /// Users and API tokens.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the due instant of a legal deadline.
+    Deadline {
+        /// Rule id, e.g. `pemilu.report` or `pilkada.handling`.
+        #[arg(long)]
+        rule: String,
+        /// Start instant, RFC 3339 (e.g. 2024-04-05T10:00:00+07:00).
+        #[arg(long)]
+        from: String,
+        /// Region code whose time zone counts (e.g. 33.74).
+        #[arg(long)]
+        region: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an official.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// bawaslu_ri, bawaslu_provinsi, bawaslu_kabkota, panwaslu_kecamatan, identity_custodian,
+        /// authority_verifier, authority_analyst, ppk, inspectorate, administrator, auditor
+        #[arg(long)]
+        role: String,
+        /// Region subtree (Kemendagri code); omit for national scope.
+        #[arg(long)]
+        region: Option<String>,
+        /// Agency id or code (PPK, inspectorate).
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// Deactivate an official; their tokens stop working at once.
+    RevokeUser {
+        #[arg(long)]
+        username: String,
+    },
+    /// List officials.
+    ListUsers,
+    /// Create an API token for an official (printed once).
+    CreateToken {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+    /// Revoke an API token by its id.
+    RevokeToken {
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain; exits 1 naming the first broken event.
+    Verify,
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NETRA_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("netra: error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+async fn open(storage: &Storage) -> anyhow::Result<Db> {
+    let db = match &storage.database_url {
+        Some(url) => {
+            Db::connect(url).await.with_context(|| format!("connecting to {}", netra_store::db::redact(url)))?
+        }
+        None => Db::open_sqlite_dir(&storage.data)
+            .await
+            .with_context(|| format!("opening {}", storage.data.join("netra.db").display()))?,
+    };
+    db.migrate().await.context("applying migrations")?;
+    netra_store::reference::ensure_loaded(&db, Utc::now()).await.context("loading reference data")?;
+    Ok(db)
+}
+
+/// The sealing key: `NETRA_SEAL_KEY` (64 hex chars) or `DIR/keys/seal.key`, created on first start.
+fn seal_key(data: &Path) -> anyhow::Result<[u8; 32]> {
+    if let Ok(hexkey) = std::env::var("NETRA_SEAL_KEY") {
+        let v = hex::decode(hexkey.trim()).context("NETRA_SEAL_KEY must be hex")?;
+        return v.try_into().map_err(|_| anyhow::anyhow!("NETRA_SEAL_KEY must be 32 bytes (64 hex characters)"));
+    }
+    let dir = data.join("keys");
+    let path = dir.join("seal.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let v = hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
+        return v.try_into().map_err(|_| anyhow::anyhow!("{} must hold 32 bytes", path.display()));
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let key = Sealer::generate_key();
+    write_private(&path, &hex::encode(key))?;
+    tracing::warn!(path = %path.display(), "generated a new sealing key; back it up and keep it outside the database backups");
+    Ok(key)
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+fn random_token() -> String {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).expect("OS RNG");
+    format!("netra_{}", hex::encode(b))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Deadline { rule, from, region } => {
+            let from = DateTime::parse_from_rfc3339(&from)
+                .with_context(|| format!("--from `{from}` is not RFC 3339"))?
+                .with_timezone(&Utc);
+            let region = RegionCode::parse(&region)?;
+            if netra_domain::catalogue::regions().get(&region).is_none() {
+                bail!("unknown region `{region}`");
+            }
+            let tz = netra_core::deadlines::case_time_zone(Some(region.as_str()));
+            let due = netra_core::deadlines::due_at(&rule, from, tz)?;
+            let (_, r) = netra_domain::deadline::find_rule(&rule)?;
+            println!("{}", due.with_timezone(&tz.offset()).to_rfc3339());
+            eprintln!("rule {rule}: {} {:?} ({}), time zone {}", r.count, r.unit, r.citation, tz.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let db = open(&cli.storage).await?;
+            println!("migrations applied; reference data: {}", netra_store::reference::reference_version());
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let db = open(&cli.storage).await?;
+            let started = std::time::Instant::now();
+            let report = demo::load(&db, seal_key(&cli.storage.data)?).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            eprintln!("demo load took {:.2?}", started.elapsed());
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let db = open(&cli.storage).await?;
+            let started = std::time::Instant::now();
+            let v = netra_store::audit::verify(&db).await?;
+            db.close().await;
+            match v {
+                Verification::Intact { events, head } => {
+                    println!("audit log intact: {events} events, head {head} ({:.2?})", started.elapsed());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verification::Broken { seq, reason, checked } => {
+                    println!("audit log BROKEN at event #{seq}: {reason} ({checked} events verified before it)");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Admin { command } => {
+            let db = open(&cli.storage).await?;
+            let now = Utc::now();
+            match command {
+                AdminCommand::CreateUser { username, name, role, region, agency } => {
+                    let role = Role::parse(&role).with_context(|| format!("unknown role `{role}`"))?;
+                    let region = region.map(|r| RegionCode::parse(&r)).transpose()?;
+                    if let Some(r) = &region
+                        && netra_domain::catalogue::regions().get(r).is_none()
+                    {
+                        bail!("unknown region `{r}`");
+                    }
+                    let agency_id = match agency {
+                        Some(a) => Some(
+                            netra_store::people::agency(&db, &a).await.with_context(|| format!("agency `{a}`"))?.id,
+                        ),
+                        None => None,
+                    };
+                    if matches!(role, Role::Ppk | Role::Inspectorate) && agency_id.is_none() {
+                        bail!("role {role} needs --agency");
+                    }
+                    let u = netra_store::users::create(
+                        &db,
+                        &username,
+                        name.as_deref().unwrap_or(&username),
+                        role,
+                        &Scope { region, agency_id },
+                        now,
+                    )
+                    .await?;
+                    println!("{}", serde_json::to_string_pretty(&u)?);
+                }
+                AdminCommand::RevokeUser { username } => {
+                    netra_store::users::revoke(&db, &username, now).await?;
+                    println!("user {username} revoked");
+                }
+                AdminCommand::ListUsers => {
+                    println!("{}", serde_json::to_string_pretty(&netra_store::users::list(&db).await?)?);
+                }
+                AdminCommand::CreateToken { username, label } => {
+                    let u = netra_store::users::by_username(&db, &username)
+                        .await
+                        .with_context(|| format!("user `{username}`"))?;
+                    if !u.active {
+                        bail!("user `{username}` is revoked");
+                    }
+                    let token = random_token();
+                    let id = netra_store::users::create_token(&db, &u.id, &token, &label, now).await?;
+                    println!("token id: {id}");
+                    println!("{token}");
+                }
+                AdminCommand::RevokeToken { id } => {
+                    netra_store::users::revoke_token(&db, &id, now).await?;
+                    println!("token {id} revoked");
+                }
+            }
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { listen, demo } => {
+            let db = open(&cli.storage).await?;
+            let key = seal_key(&cli.storage.data)?;
+            if demo {
+                let report = demo::load(&db, key).await?;
+                tracing::info!(loaded = report.loaded, cases = report.cases, "demo data ready");
+            }
+            let netra =
+                Netra::new(db.clone(), Sealer::new(key), NumberTemplate::default_template(), Arc::new(SystemClock));
+            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+            let addr = listener.local_addr()?;
+            tracing::info!(%addr, "netra listening");
+            println!("Netra listening on http://{addr}");
+            axum::serve(listener, netra_web::router(netra))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The only place where errors become HTTP responses: `application/problem+json` (RFC 9457) with a
+//! stable `code`, a localised `title`, the specific `detail`, and field errors where relevant.
+//! 5xx causes are logged (never leaked); nothing about the request body is logged.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use netra_core::{CoreError, FieldError};
+use netra_domain::deadline::DeadlineError;
+use netra_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::i18n::{Lang, t};
+
+/// Problem details body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: String,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    Core(CoreError),
+    MalformedJson(String),
+    Unauthorized,
+    BadQuery(String),
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        ApiError::Core(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Core(CoreError::from(e))
+    }
+}
+
+/// An error together with the language to explain it in.
+pub struct Localised(pub ApiError, pub Lang);
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String, Vec<FieldError>, Vec<String>) {
+        use StatusCode as S;
+        match self {
+            ApiError::MalformedJson(m) => (S::BAD_REQUEST, "malformed-json", m.clone(), vec![], vec![]),
+            ApiError::BadQuery(m) => (S::BAD_REQUEST, "invalid-input", m.clone(), vec![], vec![]),
+            ApiError::Unauthorized => (S::UNAUTHORIZED, "unauthorized", "bearer token required".into(), vec![], vec![]),
+            ApiError::Core(e) => match e {
+                CoreError::Invalid(f) => (S::UNPROCESSABLE_ENTITY, "invalid-input", e.to_string(), f.clone(), vec![]),
+                CoreError::NotFound => (S::NOT_FOUND, "not-found", "not found".into(), vec![], vec![]),
+                CoreError::Denied(d) => (S::FORBIDDEN, "forbidden", d.to_string(), vec![], vec![]),
+                CoreError::Illegal(i) => (S::CONFLICT, "illegal-transition", i.to_string(), vec![], i.allowed.clone()),
+                CoreError::Clarification(c) => {
+                    (S::UNPROCESSABLE_ENTITY, "clarification-rule", c.to_string(), vec![], vec![])
+                }
+                CoreError::Deadline(DeadlineError::UnknownRule { .. }) => {
+                    (S::BAD_REQUEST, "unknown-rule", e.to_string(), vec![], vec![])
+                }
+                CoreError::Deadline(DeadlineError::OutsideCalendar { .. }) => {
+                    (S::UNPROCESSABLE_ENTITY, "outside-calendar", e.to_string(), vec![], vec![])
+                }
+                CoreError::Deadline(_) => (S::UNPROCESSABLE_ENTITY, "invalid-input", e.to_string(), vec![], vec![]),
+                CoreError::DeadlineNotPassed { .. } => {
+                    (S::CONFLICT, "deadline-not-passed", e.to_string(), vec![], vec![])
+                }
+                CoreError::IdempotencyMismatch => {
+                    (S::UNPROCESSABLE_ENTITY, "idempotency-mismatch", e.to_string(), vec![], vec![])
+                }
+                CoreError::Store(StoreError::Conflict { .. }) => {
+                    (S::CONFLICT, "conflict", e.to_string(), vec![], vec![])
+                }
+                CoreError::Store(StoreError::Duplicate(_)) => (S::CONFLICT, "conflict", e.to_string(), vec![], vec![]),
+                CoreError::Store(StoreError::Locked) => {
+                    (S::SERVICE_UNAVAILABLE, "database-locked", e.to_string(), vec![], vec![])
+                }
+                CoreError::Store(StoreError::Full) => {
+                    (S::INSUFFICIENT_STORAGE, "database-full", e.to_string(), vec![], vec![])
+                }
+                CoreError::Store(StoreError::Unavailable(_) | StoreError::ReadOnly(_)) => {
+                    (S::SERVICE_UNAVAILABLE, "database-unavailable", "database unavailable".into(), vec![], vec![])
+                }
+                CoreError::Store(_) | CoreError::Seal => {
+                    (S::INTERNAL_SERVER_ERROR, "internal", "internal error".into(), vec![], vec![])
+                }
+            },
+        }
+    }
+}
+
+impl IntoResponse for Localised {
+    fn into_response(self) -> Response {
+        let Localised(err, lang) = self;
+        let (status, code, detail, errors, allowed_actions) = err.parts();
+        if status.is_server_error() {
+            tracing::error!(error = ?err, code, "request failed");
+        }
+        let body = Problem {
+            kind: format!("https://netra.invalid/problems/{code}"),
+            title: t(lang, code),
+            status: status.as_u16(),
+            code: code.to_owned(),
+            detail,
+            errors,
+            allowed_actions,
+        };
+        let mut resp = (status, axum::Json(body)).into_response();
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        resp
+    }
+}

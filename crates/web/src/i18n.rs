@@ -1,0 +1,77 @@
+//! Locale catalogues (`locales/{id,en}/*.ftl`, Fluent syntax). The API only needs simple messages,
+//! so they are read as `key = value` lines; Indonesian is the default, English on request.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+impl Lang {
+    /// Picks the language from an `Accept-Language` header (first supported tag wins).
+    pub fn from_accept_language(h: Option<&str>) -> Lang {
+        let Some(h) = h else { return Lang::Id };
+        for part in h.split(',') {
+            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+            if tag.starts_with("id") || tag.starts_with("in") {
+                return Lang::Id;
+            }
+        }
+        Lang::Id
+    }
+}
+
+pub const ID_ERRORS: &str = include_str!("../locales/id/errors.ftl");
+pub const EN_ERRORS: &str = include_str!("../locales/en/errors.ftl");
+
+/// Parses the simple-message subset of Fluent used here.
+pub fn parse_ftl(text: &str) -> HashMap<String, String> {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
+    static ID: OnceLock<HashMap<String, String>> = OnceLock::new();
+    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
+    match lang {
+        Lang::Id => ID.get_or_init(|| parse_ftl(ID_ERRORS)),
+        Lang::En => EN.get_or_init(|| parse_ftl(EN_ERRORS)),
+    }
+}
+
+/// The message for `key`, or the key itself if a catalogue lacks it (a test prevents that).
+pub fn t(lang: Lang, key: &str) -> String {
+    catalogue(lang).get(key).cloned().unwrap_or_else(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_locales_have_the_same_keys() {
+        let mut id: Vec<_> = parse_ftl(ID_ERRORS).into_keys().collect();
+        let mut en: Vec<_> = parse_ftl(EN_ERRORS).into_keys().collect();
+        id.sort();
+        en.sort();
+        assert_eq!(id, en);
+        assert!(id.len() >= 15);
+    }
+
+    #[test]
+    fn accept_language_prefers_first_supported() {
+        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("id-ID,en;q=0.5")), Lang::Id);
+        assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Id);
+        assert_eq!(Lang::from_accept_language(None), Lang::Id);
+    }
+}

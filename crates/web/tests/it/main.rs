@@ -1,0 +1,3 @@
+//! HTTP tests of the API on a real loopback socket, on SQLite and PostgreSQL.
+
+mod e2e;
