@@ -91,6 +91,50 @@ fn action_of(c: &TrackCommand) -> TrackAction {
     }
 }
 
+/// A sanction option must exist, match the level (when given), apply to the subject's employment
+/// type (when known) and be in force on `on` — PP 53/2010 options cannot be imposed after PP 94/2021.
+fn check_option(
+    code: &str,
+    level: Option<SanctionLevel>,
+    employment: Option<netra_domain::model::EmploymentType>,
+    on: NaiveDate,
+) -> Result<&'static catalogue::SanctionOption, CoreError> {
+    let opt = catalogue::sanction_option(code).ok_or_else(|| {
+        CoreError::invalid(
+            "command.sanction_option",
+            "unknown_sanction",
+            format!("`{code}` is not in the sanction catalogue"),
+        )
+    })?;
+    if let Some(level) = level
+        && opt.level != level
+    {
+        return Err(CoreError::invalid(
+            "command.sanction_option",
+            "level_mismatch",
+            format!("`{code}` is a {} sanction, not {}", opt.level.as_str(), level.as_str()),
+        ));
+    }
+    if let Some(e) = employment
+        && !opt.applies_to.is_empty()
+        && !opt.applies_to.iter().any(|a| a.as_str() == e.as_str())
+    {
+        return Err(CoreError::invalid(
+            "command.sanction_option",
+            "not_applicable",
+            format!("`{code}` does not apply to {} employees", e.as_str()),
+        ));
+    }
+    if !opt.is_valid_on(on) {
+        return Err(CoreError::invalid(
+            "command.sanction_option",
+            "not_in_force",
+            format!("`{code}` ({}) is not in force on {on}", opt.legal_basis),
+        ));
+    }
+    Ok(opt)
+}
+
 fn need(field: &str, v: &str) -> Result<(), CoreError> {
     if v.trim().is_empty() {
         return Err(CoreError::invalid(field, "required", format!("{field} is required")));
@@ -154,20 +198,8 @@ impl Netra {
                     )
                 })?;
                 if let Some(o) = sanction_option {
-                    let opt = catalogue::sanction_option(o).ok_or_else(|| {
-                        CoreError::invalid(
-                            "command.sanction_option",
-                            "unknown_sanction",
-                            format!("`{o}` is not in the sanction catalogue"),
-                        )
-                    })?;
-                    if opt.level != level {
-                        return Err(CoreError::invalid(
-                            "command.sanction_option",
-                            "level_mismatch",
-                            format!("`{o}` is a {} sanction, not {}", opt.level.as_str(), level.as_str()),
-                        ));
-                    }
+                    let local = now.with_timezone(&tz.offset()).date_naive();
+                    check_option(o, Some(level), t.civil_servant.employment_type, local)?;
                 }
                 if violation_codes.is_empty() {
                     return Err(CoreError::invalid(
@@ -264,13 +296,7 @@ impl Netra {
             }
             TrackCommand::RecordSanction { sanction_option, decree_number, decree_date } => {
                 need("command.decree_number", decree_number)?;
-                let opt = catalogue::sanction_option(sanction_option).ok_or_else(|| {
-                    CoreError::invalid(
-                        "command.sanction_option",
-                        "unknown_sanction",
-                        format!("`{sanction_option}` is not in the sanction catalogue"),
-                    )
-                })?;
+                let opt = check_option(sanction_option, None, t.civil_servant.employment_type, *decree_date)?;
                 let local_today = now.with_timezone(&tz.offset()).date_naive();
                 if *decree_date > local_today {
                     return Err(CoreError::invalid(

@@ -8,8 +8,8 @@ use netra_domain::model::{Attendance, ClarificationMode, ClarificationSession, I
 use netra_domain::numbering::NumberParts;
 use netra_domain::policy::{self, Action, Actor, Target};
 use netra_domain::workflow::{
-    CaseAction, CaseState, TrackAction, TrackStatus, allowed_case_actions, allowed_track_actions, next_case_state,
-    next_track_status, track_effect_of,
+    CaseAction, CaseState, TrackAction, TrackState, TrackStatus, allowed_case_actions, allowed_track_actions,
+    next_case_state, next_track_status, track_effect_of,
 };
 use netra_store::audit::{self, AuditEvent, NewEvent};
 use netra_store::cases::{self, ActRecord, CaseFilter, CaseRecord, CaseUpdate, TrackRecord};
@@ -140,6 +140,12 @@ pub struct TrackView {
     pub track: TrackRecord,
     pub deadline: Option<DeadlineView>,
     pub allowed_actions: Vec<String>,
+    /// Who holds the PPK office of the subject's agency today, and whether that person is a
+    /// candidate in this election (conflict of interest).
+    #[schema(value_type = Option<Object>)]
+    pub ppk: Option<netra_store::people::PpkOnDate>,
+    /// The PPK has not acted in time and is conflicted: escalate (Kemendagri / President).
+    pub escalation_advised: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -439,7 +445,19 @@ impl Netra {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.case_view(actor, case_id).await
+        match self.case_view(actor, case_id).await {
+            // After a transfer the case belongs to the receiving office and may be outside the
+            // sender's scope. The sender still gets the result of what it just did, with no actions.
+            Err(CoreError::NotFound) if action == CaseAction::Transfer => {
+                let mut wide = actor.clone();
+                wide.scope.region = None;
+                let mut view = self.case_view(&wide, case_id).await?;
+                view.allowed_actions.clear();
+                view.subjects.iter_mut().for_each(|t| t.allowed_actions.clear());
+                Ok(view)
+            }
+            other => other,
+        }
     }
 
     /// Schedules a clarification invitation (first, or second after a no-show).
@@ -585,19 +603,31 @@ impl Netra {
             .filter(|a| policy::can(actor, Action::Case(*a), Some(&target)).is_ok())
             .map(|a| a.as_str().to_owned())
             .collect();
-        let subjects = tracks
-            .into_iter()
-            .filter(|t| actor.scope.agency_id.as_ref().is_none_or(|a| t.agency_id.as_ref() == Some(a)))
-            .map(|t| TrackView {
-                deadline: deadline_view(t.deadline_rule.as_deref(), t.deadline_at, now),
+        let local_today = now.with_timezone(&case_time_zone(c.handling_region.as_deref()).offset()).date_naive();
+        let mut subjects = Vec::new();
+        for t in tracks {
+            if actor.scope.agency_id.as_ref().is_some_and(|a| t.agency_id.as_ref() != Some(a)) {
+                continue;
+            }
+            let ppk = match &t.agency_id {
+                Some(a) => people::ppk_on(&self.db, a, local_today, &c.election_id).await?,
+                None => None,
+            };
+            let deadline = deadline_view(t.deadline_rule.as_deref(), t.deadline_at, now);
+            let late = matches!(t.status.state, TrackState::Overdue | TrackState::DataBlocked)
+                || (t.status.state == TrackState::AwaitingPpk && deadline.as_ref().is_some_and(|d| d.overdue));
+            subjects.push(TrackView {
+                escalation_advised: late && ppk.as_ref().is_some_and(|p| p.conflicted),
+                ppk,
+                deadline,
                 allowed_actions: allowed_track_actions(t.status)
                     .into_iter()
                     .filter(|a| policy::can(actor, Action::Track(*a), Some(&target)).is_ok())
                     .map(|a| a.as_str().to_owned())
                     .collect(),
                 track: t,
-            })
-            .collect();
+            });
+        }
         Ok(CaseView {
             deadline: deadline_view(c.deadline_rule.as_deref(), c.deadline_at, now),
             intake: IntakeView {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::StoreError;
 
@@ -71,7 +71,18 @@ impl Db {
                 redact(url)
             )));
         };
-        let mut opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(3));
+        // Fail fast with the real cause: the pool retries refused connections until its acquire
+        // timeout and then only says "no database connection available".
+        let probe = tokio::time::timeout(Duration::from_secs(5), <AnyConnection as Connection>::connect(url))
+            .await
+            .map_err(|_| StoreError::Unavailable(format!("timed out connecting to {}", redact(url))))?
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Unavailable(msg) => StoreError::Unavailable(format!("{}: {msg}", redact(url))),
+                StoreError::Database(inner) => StoreError::Unavailable(format!("{}: {inner}", redact(url))),
+                other => other,
+            })?;
+        let _ = probe.close().await;
+        let mut opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         opts = match dialect {
             Dialect::Sqlite => opts.max_connections(8).after_connect(|conn, _| {
                 Box::pin(async move {

@@ -341,11 +341,73 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
+/// Copies each request-body schema's example onto the media type, where clients and fuzzers look
+/// for it first.
+struct BodyExamples;
+
+impl utoipa::Modify for BodyExamples {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else { return };
+        let schemas = doc["components"]["schemas"].clone();
+        let Some(paths) = doc["paths"].as_object_mut() else { return };
+        for item in paths.values_mut() {
+            let Some(ops) = item.as_object_mut() else { continue };
+            for op in ops.values_mut() {
+                let Some(content) = op.pointer_mut("/requestBody/content").and_then(|c| c.as_object_mut()) else {
+                    continue;
+                };
+                for media in content.values_mut() {
+                    let name = media["schema"]["$ref"].as_str().and_then(|r| r.rsplit('/').next()).map(str::to_owned);
+                    if let Some(ex) = name.map(|n| schemas[n.as_str()]["example"].clone()).filter(|e| !e.is_null()) {
+                        media["example"] = ex;
+                    }
+                }
+            }
+        }
+        if let Ok(updated) = serde_json::from_value(doc) {
+            *openapi = updated;
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Netra API", version = "1", description = "Supervision of ASN neutrality in Pemilu and Pilkada. Errors are application/problem+json; messages follow Accept-Language (id default, en)."),
     paths(healthz, submit_report, create_temuan, list_cases, show_case, transition_case, schedule_clarification, record_attendance, transition_track, list_elections, list_violations, compute_deadline),
     components(schemas(Problem, Health, CasePage, DeadlineAnswer)),
-    modifiers(&BearerScheme)
+    modifiers(&BearerScheme, &BodyExamples)
 )]
 pub struct ApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every request-body example in the document parses into the type the handler takes, so a
+    /// user copying it (or a fuzzer starting from it) gets past deserialisation.
+    #[test]
+    fn every_request_body_example_deserialises() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut checked = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for op in item.as_object().unwrap().values() {
+                let Some(media) = op.pointer("/requestBody/content/application~1json") else { continue };
+                let ex = media["example"].clone();
+                assert!(!ex.is_null(), "{path}: no example");
+                let name = media["schema"]["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+                let ok = match name {
+                    "ReportInput" => serde_json::from_value::<ReportInput>(ex).map(drop),
+                    "TemuanInput" => serde_json::from_value::<TemuanInput>(ex).map(drop),
+                    "CaseTransitionRequest" => serde_json::from_value::<CaseTransitionRequest>(ex).map(drop),
+                    "ScheduleClarification" => serde_json::from_value::<ScheduleClarification>(ex).map(drop),
+                    "RecordAttendance" => serde_json::from_value::<RecordAttendance>(ex).map(drop),
+                    "TrackTransitionRequest" => serde_json::from_value::<TrackTransitionRequest>(ex).map(drop),
+                    other => panic!("{path}: request body {other} has no deserialisation check"),
+                };
+                ok.unwrap_or_else(|e| panic!("{path}: example of {name} does not parse: {e}"));
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 6);
+    }
+}

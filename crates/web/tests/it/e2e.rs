@@ -494,6 +494,7 @@ async fn openapi_documents_every_route_with_examples(db: &Db) -> anyhow::Result<
                 let name = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()).context("ref")?;
                 let ex = &doc["components"]["schemas"][name]["example"];
                 ensure!(!ex.is_null(), "request body of {path} ({name}) has no example");
+                ensure!(rb["content"]["application/json"]["example"] == *ex, "media example of {path} missing");
             }
         }
     }
@@ -505,3 +506,30 @@ async fn openapi_documents_every_route_with_examples(db: &Db) -> anyhow::Result<
 }
 
 netra_testkit::on_all_backends!(openapi_covers_routes, openapi_documents_every_route_with_examples);
+
+/// A database locked by another writer gives a specific, retryable error and writes nothing; the
+/// retry with the same Idempotency-Key then succeeds once the lock is gone.
+#[test]
+fn locked_sqlite_database_is_reported_and_loses_nothing() {
+    netra_testkit::__run(async {
+        let t = netra_testkit::TestDb::sqlite().await;
+        let app = spawn(&t.db).await.unwrap();
+        let count = |db: Db| async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM cases").fetch_one(&db.pool).await.unwrap();
+            n
+        };
+        let before = count(t.db.clone()).await;
+        let mut locker = <sqlx::AnyConnection as sqlx::Connection>::connect(&t.url).await.unwrap();
+        sqlx::Executor::execute(&mut locker, "BEGIN EXCLUSIVE").await.unwrap();
+        let (s, p) = app.req("POST", "/api/v1/reports", None, Some(laporan()), Some("locked-1")).await.unwrap();
+        assert_eq!(s, 503, "{p}");
+        assert_eq!(p["code"], "database-locked");
+        sqlx::Executor::execute(&mut locker, "ROLLBACK").await.unwrap();
+        assert_eq!(count(t.db.clone()).await, before, "nothing half-written");
+        let (s, r) = app.req("POST", "/api/v1/reports", None, Some(laporan()), Some("locked-1")).await.unwrap();
+        assert_eq!(s, 201, "{r}");
+        assert_eq!(count(t.db.clone()).await, before + 1);
+        t.close().await;
+    });
+}
