@@ -8,7 +8,7 @@
 use argon2::{Argon2, PasswordHasher};
 use chrono::{DateTime, Utc};
 use netra_domain::catalogue;
-use netra_domain::ids::{Nik, Nip, RegionCode};
+use netra_domain::ids::{Nik, Nip, PppkNumber, RegionCode};
 use netra_domain::model::{CivilServant, Election, EmploymentType, IntakeKind, Medium};
 use netra_domain::policy::{self, Action, Actor};
 use netra_domain::region::RegionLevel;
@@ -252,16 +252,6 @@ fn validate_common(
         if s.name.trim().is_empty() {
             errs.push(FieldError::new(&f("name"), "required", "the name is required"));
         }
-        let nip = match s.nip.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            None => None,
-            Some(n) => match Nip::parse(n) {
-                Ok(n) => Some(n.as_str().to_owned()),
-                Err(e) => {
-                    errs.push(FieldError::new(&f("nip"), "invalid_nip", e.to_string()));
-                    None
-                }
-            },
-        };
         let employment_type = match s.employment_type.as_deref() {
             None => None,
             Some(t) => match EmploymentType::parse(t) {
@@ -272,6 +262,24 @@ fn validate_common(
                         "invalid_employment_type",
                         "use pns, pppk or ppnpn",
                     ));
+                    None
+                }
+            },
+        };
+        // PPPK (contract ASN) carry an employee number of their own, not a PNS NIP.
+        let nip = match s.nip.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            None => None,
+            Some(n) if employment_type == Some(EmploymentType::Pppk) => match PppkNumber::parse(n) {
+                Ok(n) => Some(n.as_str().to_owned()),
+                Err(e) => {
+                    errs.push(FieldError::new(&f("nip"), "invalid_pppk_number", e.to_string()));
+                    None
+                }
+            },
+            Some(n) => match Nip::parse(n) {
+                Ok(n) => Some(n.as_str().to_owned()),
+                Err(e) => {
+                    errs.push(FieldError::new(&f("nip"), "invalid_nip", e.to_string()));
                     None
                 }
             },

@@ -143,6 +143,25 @@ mod tests {
     }
 
     #[test]
+    fn bawaslu_region_segment_comes_from_the_map() {
+        let map = HashMap::from([("33".to_owned(), "14.00".to_owned()), ("33.09".to_owned(), "14.11".to_owned())]);
+        let t = NumberTemplate::parse(DEFAULT_TEMPLATE, map).unwrap();
+        let r = RegionCode::parse("33.09").unwrap();
+        let parts = NumberParts {
+            seq: 7,
+            kind: IntakeKind::Laporan,
+            general_election: true,
+            office_region: Some(&r),
+            month: 4,
+            year: 2024,
+        };
+        assert_eq!(t.render(&parts), "007/LP/PL/Kab/14.11/IV/2024");
+        assert_eq!(t.render(&NumberParts { office_region: None, ..parts }), "007/LP/PL/RI/00.00/IV/2024");
+        let custom = NumberTemplate::parse("{seq}/Reg/{kind}/{election}/{year}", HashMap::new()).unwrap();
+        assert_eq!(custom.render(&NumberParts { seq: 12, ..parts }), "12/Reg/LP/PL/2024");
+    }
+
+    #[test]
     fn bad_templates_are_refused() {
         assert_eq!(
             NumberTemplate::parse("{seq}/{bogus}", HashMap::new()),

@@ -44,6 +44,13 @@ enum Command {
         /// Load the demo dataset first (no-op if already loaded).
         #[arg(long)]
         demo: bool,
+        /// Case number template; placeholders {seq}, {seq:03}, {kind}, {election}, {level},
+        /// {region}, {month} (Roman), {year}.
+        #[arg(long, env = "NETRA_CASE_NUMBER_TEMPLATE", default_value = netra_domain::numbering::DEFAULT_TEMPLATE)]
+        case_number_template: String,
+        /// CSV `kemendagri_code,bawaslu_code` mapping offices to Bawaslu's own region segment.
+        #[arg(long, env = "NETRA_BAWASLU_REGION_MAP")]
+        bawaslu_region_map: Option<PathBuf>,
     },
     /// Apply database migrations and load reference data.
     Migrate,
@@ -183,6 +190,22 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The case number template with its optional Kemendagri → Bawaslu region map.
+fn numbering(template: &str, map: Option<&Path>) -> anyhow::Result<NumberTemplate> {
+    let mut regions = std::collections::HashMap::new();
+    if let Some(path) = map {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#')) {
+            let (k, b) = line
+                .split_once(',')
+                .with_context(|| format!("{}:{}: expected `kemendagri_code,bawaslu_code`", path.display(), i + 1))?;
+            let k = RegionCode::parse(k.trim()).with_context(|| format!("{}:{}", path.display(), i + 1))?;
+            regions.insert(k.as_str().to_owned(), b.trim().to_owned());
+        }
+    }
+    NumberTemplate::parse(template, regions).with_context(|| format!("case number template `{template}`"))
+}
+
 fn random_token() -> String {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).expect("OS RNG");
@@ -297,15 +320,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { listen, demo } => {
+        Command::Serve { listen, demo, case_number_template, bawaslu_region_map } => {
+            let numbering = numbering(&case_number_template, bawaslu_region_map.as_deref())?;
             let db = open(&cli.storage).await?;
             let key = seal_key(&cli.storage.data)?;
             if demo {
                 let report = demo::load(&db, key).await?;
                 tracing::info!(loaded = report.loaded, cases = report.cases, "demo data ready");
             }
-            let netra =
-                Netra::new(db.clone(), Sealer::new(key), NumberTemplate::default_template(), Arc::new(SystemClock));
+            let netra = Netra::new(db.clone(), Sealer::new(key), numbering, Arc::new(SystemClock));
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, "netra listening");

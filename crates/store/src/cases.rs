@@ -299,18 +299,25 @@ pub async fn update_case_state(
         .await?
         .rows_affected();
     if n == 0 {
-        let actual: Option<i64> = sqlx::query("SELECT version FROM cases WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .map(|r| r.try_get("version"))
-            .transpose()?;
-        return Err(match actual {
-            Some(actual) => StoreError::Conflict { expected: expected_version, actual },
-            None => StoreError::NotFound,
-        });
+        return Err(version_mismatch(tx, CASE_VERSION, id, expected_version).await);
     }
     Ok(expected_version + 1)
+}
+
+const CASE_VERSION: &str = "SELECT version FROM cases WHERE id = $1";
+const TRACK_VERSION: &str = "SELECT version FROM subject_tracks WHERE id = $1";
+
+/// Why a versioned UPDATE touched no row: someone else changed it (Conflict) or it does not exist.
+async fn version_mismatch(tx: &mut Tx, select_version: &'static str, id: &str, expected: i64) -> StoreError {
+    let row = match sqlx::query(select_version).bind(id.to_owned()).fetch_optional(&mut **tx).await {
+        Ok(r) => r,
+        Err(e) => return e.into(),
+    };
+    match row.map(|r| r.try_get::<i64, _>("version")) {
+        Some(Ok(actual)) => StoreError::Conflict { expected, actual },
+        Some(Err(e)) => e.into(),
+        None => StoreError::NotFound,
+    }
 }
 
 /// Next value of a numbering counter (per office, kind, election type and year).
@@ -512,16 +519,7 @@ pub async fn update_track(
         .await?
         .rows_affected();
     if n == 0 {
-        let actual: Option<i64> = sqlx::query("SELECT version FROM subject_tracks WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .map(|r| r.try_get("version"))
-            .transpose()?;
-        return Err(match actual {
-            Some(actual) => StoreError::Conflict { expected: expected_version, actual },
-            None => StoreError::NotFound,
-        });
+        return Err(version_mismatch(tx, TRACK_VERSION, id, expected_version).await);
     }
     Ok(expected_version + 1)
 }

@@ -533,3 +533,40 @@ fn locked_sqlite_database_is_reported_and_loses_nothing() {
         t.close().await;
     });
 }
+
+/// Two officers act on the same case version at the same moment: exactly one transition is applied,
+/// the other gets 409 conflict, and the audit log holds exactly one event for it.
+async fn concurrent_transitions_apply_once(db: &Db) -> anyhow::Result<()> {
+    let app = spawn(db).await?;
+    for round in 0..5 {
+        let (s, r) = app.req("POST", "/api/v1/reports", None, Some(laporan()), Some(&format!("race-{round}"))).await?;
+        ensure!(s == 201, "{s} {r}");
+        let id = r["case_id"].as_str().context("id")?.to_owned();
+        let path = format!("/api/v1/cases/{id}/transitions");
+        let register = json!({"expected_version": 1, "command": {"action": "register"}});
+        let refuse =
+            json!({"expected_version": 1, "command": {"action": "refuse_registration", "reason": "Terlambat."}});
+        let (a, b) = tokio::join!(
+            app.req("POST", &path, Some(&app.officer), Some(register), None),
+            app.req("POST", &path, Some(&app.officer), Some(refuse), None)
+        );
+        let (a, b) = (a?, b?);
+        let mut codes = [a.0, b.0];
+        codes.sort_unstable();
+        ensure!(codes == [200, 409], "round {round}: {a:?} / {b:?}");
+        let loser = if a.0 == 409 { &a.1 } else { &b.1 };
+        ensure!(loser["code"] == "conflict" || loser["code"] == "illegal-transition", "{loser}");
+        let case = app.case(&id, &app.officer).await?;
+        ensure!(case["case"]["version"] == 2, "{}", case["case"]["version"]);
+        let transitions = case["timeline"]
+            .as_array()
+            .context("timeline")?
+            .iter()
+            .filter(|e| e["action"] != "intake.received")
+            .count();
+        ensure!(transitions == 1, "round {round}: {transitions} transition events");
+    }
+    Ok(())
+}
+
+netra_testkit::on_all_backends!(concurrent_api_transitions, concurrent_transitions_apply_once);
