@@ -227,7 +227,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let due = netra_core::deadlines::due_at(&rule, from, tz)?;
             let (_, r) = netra_domain::deadline::find_rule(&rule)?;
             println!("{}", due.with_timezone(&tz.offset()).to_rfc3339());
-            eprintln!("rule {rule}: {} {:?} ({}), time zone {}", r.count, r.unit, r.citation, tz.as_str());
+            let unit =
+                serde_json::to_value(r.unit).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            eprintln!(
+                "rule {rule}: {} {} ({}), time zone {}",
+                r.count,
+                unit.replace('_', " "),
+                r.citation,
+                tz.as_str()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {

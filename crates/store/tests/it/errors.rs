@@ -11,7 +11,8 @@ async fn unreachable_postgres_is_unavailable_quickly() {
     let took = started.elapsed();
     match result {
         Err(StoreError::Unavailable(msg)) => {
-            eprintln!("unreachable PostgreSQL after {took:?}: {msg}")
+            assert!(msg.contains("127.0.0.1:1"), "the message names the server: {msg}");
+            assert!(!msg.contains("nobody@"), "no credentials in the message: {msg}");
         }
         other => panic!("expected StoreError::Unavailable, got {other:?}"),
     }
@@ -45,4 +46,38 @@ async fn unsupported_url_scheme_is_rejected_and_redacted() {
 fn redact_hides_the_password() {
     assert_eq!(netra_store::db::redact("postgres://u:secret@h:5432/db"), "postgres://***@h:5432/db");
     assert_eq!(netra_store::db::redact("sqlite://x.db"), "sqlite://x.db");
+}
+
+/// A full disk (simulated with SQLite's page limit) is reported as `Full`, and the failed
+/// transaction leaves what was stored before untouched.
+#[tokio::test]
+async fn full_database_is_reported_and_loses_nothing() {
+    let t = netra_testkit::TestDb::sqlite().await;
+    let mut tx = t.db.begin_write().await.unwrap();
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = t.db.pool.acquire().await.unwrap();
+    let (pages,): (i64,) = sqlx::query_as("SELECT CAST(page_count AS BIGINT) FROM pragma_page_count()")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA max_page_count = {}", pages + 2)))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.unwrap();
+    let big = "x".repeat(64 * 1024);
+    let err = sqlx::query("INSERT INTO meta (key, value) VALUES ('big', $1)")
+        .bind(big)
+        .execute(&mut *conn)
+        .await
+        .unwrap_err();
+    // SQLite rolls back by itself on SQLITE_FULL; a second ROLLBACK is harmless if it did not.
+    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    drop(conn);
+    assert!(matches!(StoreError::from(err), StoreError::Full), "expected Full");
+    let (v,): (String,) =
+        sqlx::query_as("SELECT value FROM meta WHERE key = 'kept'").fetch_one(&t.db.pool).await.unwrap();
+    assert_eq!(v, "yes");
+    t.close().await;
 }
