@@ -146,6 +146,9 @@ pub struct TrackView {
     pub ppk: Option<netra_store::people::PpkOnDate>,
     /// The PPK has not acted in time and is conflicted: escalate (Kemendagri / President).
     pub escalation_advised: bool,
+    /// Recommendation, delivery, sanction and enforcement records of this track, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<netra_store::cases::TrackEvent>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -604,6 +607,7 @@ impl Netra {
             .map(|a| a.as_str().to_owned())
             .collect();
         let local_today = now.with_timezone(&case_time_zone(c.handling_region.as_deref()).offset()).date_naive();
+        let mut events = cases::track_events(&self.db, case_id).await?;
         let mut subjects = Vec::new();
         for t in tracks {
             if actor.scope.agency_id.as_ref().is_some_and(|a| t.agency_id.as_ref() != Some(a)) {
@@ -616,7 +620,10 @@ impl Netra {
             let deadline = deadline_view(t.deadline_rule.as_deref(), t.deadline_at, now);
             let late = matches!(t.status.state, TrackState::Overdue | TrackState::DataBlocked)
                 || (t.status.state == TrackState::AwaitingPpk && deadline.as_ref().is_some_and(|d| d.overdue));
+            let (mine, rest): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| e.track_id == t.id);
+            events = rest;
             subjects.push(TrackView {
+                events: mine,
                 escalation_advised: late && ppk.as_ref().is_some_and(|p| p.conflicted),
                 ppk,
                 deadline,

@@ -544,6 +544,34 @@ pub async fn insert_track_event(
     Ok(())
 }
 
+/// One recorded action on a track (recommendation, delivery, sanction, enforcement…), oldest first.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TrackEvent {
+    pub track_id: String,
+    pub action: String,
+    pub at: DateTime<Utc>,
+    pub details: serde_json::Value,
+}
+
+/// Recorded actions of every track of a case.
+pub async fn track_events(db: &Db, case_id: &str) -> Result<Vec<TrackEvent>, StoreError> {
+    let rows = sqlx::query("SELECT e.track_id, e.action, e.at, e.details FROM track_events e JOIN subject_tracks t ON t.id = e.track_id WHERE t.case_id = $1 ORDER BY e.at, e.id")
+        .bind(case_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let details: String = r.try_get("details")?;
+            Ok(TrackEvent {
+                track_id: r.try_get("track_id")?,
+                action: r.try_get("action")?,
+                at: from_ms(r.try_get("at")?),
+                details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            })
+        })
+        .collect()
+}
+
 const SESSION_COLUMNS: &str = "id, case_id, invitee_name, invitee_role, subject_id, invitation_no, scheduled_at, delivered_at, delivery_channel, mode, online_reason, place, attendance, minutes";
 
 pub async fn insert_session(tx: &mut Tx, s: &ClarificationSession) -> Result<(), StoreError> {

@@ -297,6 +297,15 @@ async fn walk_to_sanctioned_and_stopped(db: &Db) -> anyhow::Result<()> {
     let v = app.track(&case_id, &app.ppk, json!({"action": "record_sanction", "sanction_option": "pp42.moral.terbuka", "decree_number": "800/123/2024", "decree_date": "2024-10-20"})).await?;
     ensure!(v["subjects"][0]["track"]["status"]["state"] == "sanctioned", "{v}");
     ensure!(v["subjects"][0]["allowed_actions"].as_array().is_some_and(Vec::is_empty), "sanctioned is terminal");
+    let events: Vec<&str> =
+        v["subjects"][0]["events"].as_array().context("events")?.iter().filter_map(|e| e["action"].as_str()).collect();
+    ensure!(events == ["issue_recommendation", "deliver_to_ppk", "record_sanction"], "{events:?}");
+    ensure!(v["subjects"][0]["events"][2]["details"]["decree_number"] == "800/123/2024");
+    ensure!(
+        v["subjects"][0]["events"][2]["details"]["legal_basis"].as_str().is_some_and(|b| b.contains("42/2004")),
+        "{}",
+        v["subjects"][0]["events"][2]["details"]
+    );
     let timeline = v["timeline"].as_array().context("timeline")?;
     ensure!(timeline.len() == 11, "timeline has {} events", timeline.len());
     ensure!(!v.to_string().contains("Siti"), "identity leaked in case view");
