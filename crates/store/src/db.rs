@@ -44,8 +44,8 @@ use sqlx::SqlSafeStr;
 /// Migrations embedded in the binary. Both lists must carry the same versions (a test checks it).
 pub fn migrations(dialect: Dialect) -> Vec<Migration> {
     match dialect {
-        Dialect::Sqlite => migration_set!("sqlite": 1 "0001" "init"),
-        Dialect::Postgres => migration_set!("postgres": 1 "0001" "init"),
+        Dialect::Sqlite => migration_set!("sqlite": 1 "0001" "init", 2 "0002" "audit_rowid"),
+        Dialect::Postgres => migration_set!("postgres": 1 "0001" "init", 2 "0002" "audit_rowid"),
     }
 }
 

@@ -1,0 +1,72 @@
+//! `netra-bench`: benchmarks of the `netra` binary, each printed beside a baseline measured in the
+//! same run on the same machine (see `bench/README.md`).
+//!
+//! - `seed-audit --data DIR --events N`: append N events to the audit chain of a migrated database.
+//! - `seed-cases --data DIR --cases N`: insert N cases (intake, case, subject track) into one.
+//! - `run --netra PATH`: seed temporary databases, time the measured commands and print the table.
+
+mod run;
+mod seed;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "netra-bench", about = "Netra benchmarks with baselines measured in the same run")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Append N hash-chained audit events to a freshly migrated database (`netra migrate --data DIR`).
+    SeedAudit {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+    },
+    /// Insert N cases (each with its intake and one subject track) into a freshly migrated database.
+    SeedCases {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+    },
+    /// Seed temporary databases, run every benchmark and print medians, baselines and ratios.
+    Run(run::RunArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("netra-bench: error: tokio runtime: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let result = rt.block_on(async {
+        match cli.command {
+            Command::SeedAudit { data, events } => {
+                let s = seed::seed_audit(&data, events, false).await?;
+                println!("{}", seed::describe_audit(&s, &data));
+            }
+            Command::SeedCases { data, cases } => {
+                let s = seed::seed_cases(&data, cases).await?;
+                println!("{}", seed::describe_cases(&s, &data));
+            }
+            Command::Run(args) => run::run(args).await?,
+        }
+        anyhow::Ok(())
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("netra-bench: error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
