@@ -1,6 +1,7 @@
 //! The `netra` command: serve, migrate, demo, admin, audit verify, deadline.
 
 mod demo;
+mod screen;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -65,6 +66,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Social-media screening: score post exports, train and evaluate the classifier.
+    Screen {
+        #[command(subcommand)]
+        command: screen::ScreenCommand,
     },
     /// Print the due instant of a legal deadline.
     Deadline {
@@ -215,6 +221,11 @@ fn random_token() -> String {
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     match cli.command {
+        Command::Screen { command } => {
+            let storage = cli.storage.clone();
+            screen::run(command, async || open(&storage).await).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Deadline { rule, from, region } => {
             let from = DateTime::parse_from_rfc3339(&from)
                 .with_context(|| format!("--from `{from}` is not RFC 3339"))?

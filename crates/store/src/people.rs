@@ -255,3 +255,26 @@ pub(crate) fn row_to_asn(r: &sqlx::any::AnyRow) -> Result<CivilServant, StoreErr
         work_region: r.try_get("work_region")?,
     })
 }
+
+/// Candidates of an election with their latest status, for building the screening lexicon.
+pub async fn candidates(db: &Db, election_id: &str) -> Result<Vec<Candidate>, StoreError> {
+    let rows = sqlx::query("SELECT id, election_id, name, nicknames, ballot_number, party, region_code, slogans FROM candidates WHERE election_id = $1 ORDER BY ballot_number, name")
+        .bind(election_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Candidate {
+                id: r.try_get("id")?,
+                election_id: r.try_get("election_id")?,
+                name: r.try_get("name")?,
+                nicknames: from_json(&r.try_get::<String, _>("nicknames")?)?,
+                ballot_number: r.try_get("ballot_number")?,
+                party: r.try_get("party")?,
+                region_code: r.try_get("region_code")?,
+                slogans: from_json(&r.try_get::<String, _>("slogans")?)?,
+                statuses: Vec::new(),
+            })
+        })
+        .collect()
+}

@@ -34,5 +34,6 @@ mod admin;
 mod audit;
 mod deadline;
 mod demo;
+mod screen;
 mod serve;
 mod support;
