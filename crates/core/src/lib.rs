@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod error;
 pub mod intake;
 pub mod seal;
+pub mod stats;
 pub mod tracks;
 pub mod workflow;
 

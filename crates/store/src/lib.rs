@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod people;
 pub mod reference;
+pub mod stats;
 pub mod users;
 
 pub use db::{Db, Dialect, Tx};

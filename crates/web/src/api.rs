@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use netra_core::deadlines::{case_time_zone, due_at};
 use netra_core::intake::{ReportInput, ReportReceipt, TemuanInput};
+use netra_core::stats::{FunnelView, PublicFunnelView};
 use netra_core::tracks::TrackTransitionRequest;
 use netra_core::workflow::{CaseTransitionRequest, CaseView, RecordAttendance, ScheduleClarification};
 use netra_domain::ids::RegionCode;
@@ -95,6 +96,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/elections", get(list_elections))
         .route("/api/v1/catalogues/violations", get(list_violations))
         .route("/api/v1/deadlines", get(compute_deadline))
+        .route("/api/v1/stats/funnel", get(funnel_stats))
+        .route("/api/v1/public/stats/funnel", get(public_funnel_stats))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -331,6 +334,37 @@ pub async fn compute_deadline(
     }))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// Election id or code, e.g. `pilkada-2024`.
+    pub election: String,
+}
+
+/// The handling funnel of an election within the caller's scope, in cases and in ASN.
+#[utoipa::path(get, path = "/api/v1/stats/funnel", params(StatsQuery), security(("bearer" = [])),
+    responses((status = 200, body = FunnelView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn funnel_stats(
+    State(s): State<AppState>,
+    Official(actor, lang): Official,
+    q: Result<Query<StatsQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<FunnelView>> {
+    let Query(q) = q.map_err(|e| Localised(ApiError::BadQuery(e.body_text()), lang))?;
+    Ok(Json(s.netra.funnel(&actor, &q.election).await.map_err(fail(lang))?))
+}
+
+/// The national funnel for the public; counts of 1–4 are withheld so nobody can be identified.
+#[utoipa::path(get, path = "/api/v1/public/stats/funnel", params(StatsQuery),
+    responses((status = 200, body = PublicFunnelView), (status = 404, body = Problem)))]
+pub async fn public_funnel_stats(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    q: Result<Query<StatsQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<PublicFunnelView>> {
+    let Query(q) = q.map_err(|e| Localised(ApiError::BadQuery(e.body_text()), lang))?;
+    Ok(Json(s.netra.public_funnel(&q.election).await.map_err(fail(lang))?))
+}
+
 struct BearerScheme;
 
 impl utoipa::Modify for BearerScheme {
@@ -373,7 +407,7 @@ impl utoipa::Modify for BodyExamples {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Netra API", version = "1", description = "Supervision of ASN neutrality in Pemilu and Pilkada. Errors are application/problem+json; messages follow Accept-Language (id default, en)."),
-    paths(healthz, submit_report, create_temuan, list_cases, show_case, transition_case, schedule_clarification, record_attendance, transition_track, list_elections, list_violations, compute_deadline),
+    paths(healthz, submit_report, create_temuan, list_cases, show_case, transition_case, schedule_clarification, record_attendance, transition_track, list_elections, list_violations, compute_deadline, funnel_stats, public_funnel_stats),
     components(schemas(Problem, Health, CasePage, DeadlineAnswer)),
     modifiers(&BearerScheme, &BodyExamples)
 )]

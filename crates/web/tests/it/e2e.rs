@@ -394,6 +394,29 @@ async fn walk_to_sanctioned_and_stopped(db: &Db) -> anyhow::Result<()> {
     let (_, page) = app.req("GET", "/api/v1/cases", Some(&app.other_officer), None, None).await?;
     ensure!(page["items"].as_array().unwrap().is_empty(), "foreign office sees nothing");
 
+    // The funnel in both units, within scope; the public one withholds counts below 5.
+    let (s, f) = app.req("GET", "/api/v1/stats/funnel?election=pilkada-2024", Some(&app.officer), None, None).await?;
+    ensure!(s == 200, "{s} {f}");
+    for unit in ["cases", "asn"] {
+        let u = &f[unit];
+        ensure!(u["reported"] == 2 && u["registered"] == 2 && u["referred"] == 1, "{unit}: {u}");
+        ensure!(
+            u["recommended"] == 1 && u["sanctioned"] == 1 && u["stopped"] == 1 && u["in_progress"] == 0,
+            "{unit}: {u}"
+        );
+    }
+    let (_, f) =
+        app.req("GET", "/api/v1/stats/funnel?election=pilkada-2024", Some(&app.other_officer), None, None).await?;
+    ensure!(f["cases"]["reported"] == 0, "foreign office counts nothing: {f}");
+    let (s, p) = app.req("GET", "/api/v1/public/stats/funnel?election=pilkada-2024", None, None, None).await?;
+    ensure!(
+        s == 200 && p["cases"]["reported"]["suppressed"] == true && p["cases"]["reported"]["value"].is_null(),
+        "{p}"
+    );
+    ensure!(p["asn"]["in_progress"]["value"] == 0, "{p}");
+    let (s, _) = app.req("GET", "/api/v1/public/stats/funnel?election=nope", None, None, None).await?;
+    ensure!(s == 404);
+
     // Reporter identity is stored only sealed.
     let rows: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT ciphertext FROM sealed_identities").fetch_all(&db.pool).await?;
     ensure!(rows.len() == 1 && !rows[0].0.windows(4).any(|w| w == b"Siti"));
