@@ -1,9 +1,10 @@
 //! Which legal deadline runs in which state. The rule values live in `data/rules/*.json`
 //! (netra-domain::deadline); this module only says which rule applies when, and from what instant.
 
+use chrono::FixedOffset;
 use chrono::{DateTime, Utc};
 use netra_domain::calendar::HolidayCalendar;
-use netra_domain::deadline::{due, find_rule};
+use netra_domain::deadline::{DeadlineRule, RuleSet, due, find_rule};
 use netra_domain::ids::RegionCode;
 use netra_domain::model::ElectionKind;
 use netra_domain::region::TimeZoneId;
@@ -58,4 +59,25 @@ pub fn track_deadline(
     };
     let rule = format!("{}.{name}", kind.rule_set());
     Ok(Some((rule.clone(), due_at(&rule, from, tz)?)))
+}
+
+/// Version of the deadline rule set that governs `kind` (stored with every case).
+pub fn rule_set_version(kind: ElectionKind) -> i64 {
+    RuleSet::embedded(kind.rule_set()).map_or(0, |r| i64::from(r.version))
+}
+
+/// A deadline explained for a person checking it by hand: the due instant in the region's zone,
+/// the rule applied and the zone. Shared by `GET /api/v1/deadlines` and `netra deadline`.
+pub fn deadline_in_region(
+    rule: &str,
+    from: DateTime<Utc>,
+    region: &str,
+) -> Result<(DateTime<FixedOffset>, &'static DeadlineRule, TimeZoneId), CoreError> {
+    let code = RegionCode::parse(region).map_err(|e| CoreError::invalid("region", "invalid_region", e.to_string()))?;
+    if netra_domain::catalogue::regions().get(&code).is_none() {
+        return Err(CoreError::invalid("region", "unknown_region", format!("unknown region `{code}`")));
+    }
+    let tz = case_time_zone(Some(code.as_str()));
+    let (_, r) = find_rule(rule)?;
+    Ok((due(r, from, tz, HolidayCalendar::embedded())?, r, tz))
 }

@@ -547,7 +547,7 @@ impl Netra {
             forwarded: false,
             gakkumdu: false,
             catalogue_versions: versions,
-            rule_set_version: rule_set_version(v.election.kind.rule_set()),
+            rule_set_version: crate::deadlines::rule_set_version(v.election.kind),
             created_at: now,
             updated_at: now,
         };
@@ -670,9 +670,4 @@ fn replay(k: &IdempotencyKeys, stored: &StoredResponse, request_hash: &str) -> R
     }
     let body = k.open(&stored.nonce, &stored.response)?;
     serde_json::from_slice(&body).map_err(|_| CoreError::Seal)
-}
-
-/// Version of the deadline rule set in force (stored with every case).
-pub fn rule_set_version(set: &str) -> i64 {
-    netra_domain::deadline::RuleSet::embedded_all().iter().find(|r| r.id == set).map_or(0, |r| i64::from(r.version))
 }

@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use netra_core::intake::{ActInput, ReportInput, ReporterInput, SubjectInput, TemuanInput, rule_set_version};
+use netra_core::deadlines::rule_set_version;
+use netra_core::intake::{ActInput, ReportInput, ReporterInput, SubjectInput, TemuanInput};
 use netra_core::tracks::{TrackCommand, TrackTransitionRequest};
 use netra_core::workflow::{
     CaseCommand, CaseTransitionRequest, CaseView, RecordAttendance, ScheduleClarification, SubjectDecision,
@@ -104,7 +105,7 @@ pub async fn load(db: &Db, seal_key: [u8; 32]) -> anyhow::Result<DemoReport> {
     clock.set(demo_end());
 
     let mut tx = db.begin_write().await?;
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('demo_loaded', '1')").execute(&mut *tx).await?;
+    netra_store::reference::set_meta(&mut tx, MARKER, "1").await?;
     tx.commit().await?;
     let out = report(db, true).await?;
     tracing::info!(cases = out.cases, steps = n_steps, "demo data loaded");
@@ -112,8 +113,7 @@ pub async fn load(db: &Db, seal_key: [u8; 32]) -> anyhow::Result<DemoReport> {
 }
 
 async fn marker_present(db: &Db) -> anyhow::Result<bool> {
-    let row = sqlx::query("SELECT value FROM meta WHERE key = $1").bind(MARKER).fetch_optional(&db.pool).await?;
-    Ok(row.is_some())
+    Ok(netra_store::reference::meta_value(db, MARKER).await?.is_some())
 }
 
 async fn report(db: &Db, loaded: bool) -> anyhow::Result<DemoReport> {
@@ -683,7 +683,7 @@ async fn insert_reference(db: &Db) -> anyhow::Result<Refs> {
     let mut tx = db.begin_write().await?;
     let mut election_ids = HashMap::new();
     for e in elections() {
-        if !people::insert_election(&mut tx, &e, rule_set_version(e.kind.rule_set()), created).await? {
+        if !people::insert_election(&mut tx, &e, rule_set_version(e.kind), created).await? {
             bail!("election `{}` already exists (partial demo load?)", e.code);
         }
         election_ids.insert(e.code.clone(), e.id.clone());

@@ -230,14 +230,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let from = DateTime::parse_from_rfc3339(&from)
                 .with_context(|| format!("--from `{from}` is not RFC 3339"))?
                 .with_timezone(&Utc);
-            let region = RegionCode::parse(&region)?;
-            if netra_domain::catalogue::regions().get(&region).is_none() {
-                bail!("unknown region `{region}`");
-            }
-            let tz = netra_core::deadlines::case_time_zone(Some(region.as_str()));
-            let due = netra_core::deadlines::due_at(&rule, from, tz)?;
-            let (_, r) = netra_domain::deadline::find_rule(&rule)?;
-            println!("{}", due.with_timezone(&tz.offset()).to_rfc3339());
+            let (due, r, tz) = netra_core::deadlines::deadline_in_region(&rule, from, &region)?;
+            println!("{}", due.to_rfc3339());
             let unit =
                 serde_json::to_value(r.unit).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             eprintln!(

@@ -13,6 +13,23 @@ use crate::{Db, StoreError};
 
 const MARKER: &str = "reference_version";
 
+/// A value of the `meta` table (installation-wide markers such as the reference-data version).
+pub async fn meta_value(db: &Db, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query("SELECT value FROM meta WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get("value"))
+        .transpose()?)
+}
+
+/// Sets a `meta` value inside a write transaction.
+pub async fn set_meta(tx: &mut crate::Tx, key: &str, value: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM meta WHERE key = $1").bind(key).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// The combined version of everything loaded here.
 pub fn reference_version() -> String {
     let mut parts = vec![catalogue::regions().version().to_owned(), HolidayCalendar::embedded().version().to_owned()];
@@ -28,12 +45,7 @@ pub fn reference_version() -> String {
 /// Loads reference data if the database does not already hold this version. Returns true if loaded.
 pub async fn ensure_loaded(db: &Db, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let version = reference_version();
-    let current: Option<String> = sqlx::query("SELECT value FROM meta WHERE key = $1")
-        .bind(MARKER)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get("value"))
-        .transpose()?;
+    let current = meta_value(db, MARKER).await?;
     if current.as_deref() == Some(version.as_str()) {
         return Ok(false);
     }
@@ -112,8 +124,7 @@ pub async fn ensure_loaded(db: &Db, now: DateTime<Utc>) -> Result<bool, StoreErr
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("DELETE FROM meta WHERE key = $1").bind(MARKER).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)").bind(MARKER).bind(&version).execute(&mut *tx).await?;
+    set_meta(&mut tx, MARKER, &version).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use netra_core::deadlines::{case_time_zone, due_at};
+use netra_core::CoreError;
+use netra_core::deadlines::deadline_in_region;
 use netra_core::intake::{ReportInput, ReportReceipt, TemuanInput};
 use netra_core::stats::{FunnelView, PublicFunnelView};
 use netra_core::tracks::TrackTransitionRequest;
@@ -318,17 +319,18 @@ pub async fn compute_deadline(
     q: Result<Query<DeadlineQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<DeadlineAnswer>> {
     let Query(q) = q.map_err(|e| Localised(ApiError::BadQuery(e.body_text()), lang))?;
-    let region = RegionCode::parse(&q.region).map_err(|e| Localised(ApiError::BadQuery(e.to_string()), lang))?;
-    if netra_domain::catalogue::regions().get(&region).is_none() {
-        return Err(Localised(ApiError::BadQuery(format!("unknown region `{region}`")), lang));
-    }
-    let tz = case_time_zone(Some(region.as_str()));
-    let due = due_at(&q.rule, q.from, tz).map_err(fail(lang))?;
-    let citation = netra_domain::deadline::find_rule(&q.rule).map(|(_, r)| r.citation.clone()).unwrap_or_default();
+    let (due, rule, tz) = deadline_in_region(&q.rule, q.from, &q.region).map_err(|e| match e {
+        // A bad region is a bad query parameter, like any other (400, not a body-field 422).
+        CoreError::Invalid(f) => {
+            Localised(ApiError::BadQuery(f.into_iter().map(|f| f.message).collect::<Vec<_>>().join("; ")), lang)
+        }
+        other => Localised(other.into(), lang),
+    })?;
+    let citation = rule.citation.clone();
     Ok(Json(DeadlineAnswer {
         rule: q.rule,
-        due: due.with_timezone(&tz.offset()).to_rfc3339(),
-        due_utc: due,
+        due: due.to_rfc3339(),
+        due_utc: due.with_timezone(&Utc),
         time_zone: tz.as_str().into(),
         citation,
     }))
