@@ -10,7 +10,7 @@ use netra_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, try_t};
 
 /// Problem details body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -102,7 +102,16 @@ impl ApiError {
 impl IntoResponse for Localised {
     fn into_response(self) -> Response {
         let Localised(err, lang) = self;
-        let (status, code, detail, errors, allowed_actions) = err.parts();
+        let (status, code, detail, mut errors, allowed_actions) = err.parts();
+        // Field messages from validation are specific English sentences; an Indonesian client gets
+        // the catalogue's sentence for the error code, with the specifics kept after it.
+        if lang == Lang::Id {
+            for f in &mut errors {
+                if let Some(m) = try_t(lang, &format!("field-{}", f.code.replace('_', "-"))) {
+                    f.message = format!("{m} ({})", f.message);
+                }
+            }
+        }
         if status.is_server_error() {
             tracing::error!(error = ?err, code, "request failed");
         }

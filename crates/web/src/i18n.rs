@@ -48,6 +48,11 @@ fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
     }
 }
 
+/// The message for `key` if the catalogue has it.
+pub fn try_t(lang: Lang, key: &str) -> Option<String> {
+    catalogue(lang).get(key).cloned()
+}
+
 /// The message for `key`, or the key itself if a catalogue lacks it (a test prevents that).
 pub fn t(lang: Lang, key: &str) -> String {
     catalogue(lang).get(key).cloned().unwrap_or_else(|| key.to_owned())

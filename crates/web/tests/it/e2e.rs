@@ -471,6 +471,12 @@ async fn bad_input_gets_specific_errors(db: &Db) -> anyhow::Result<()> {
         ensure!(fields.contains(&f), "missing error for {f}: {fields:?}");
     }
     ensure!(p["title"] == "The submitted data is invalid. Check the fields listed.", "{p}");
+    // The same errors for an Indonesian client: the catalogue's sentence per error code.
+    let mut bad_id = laporan();
+    bad_id["subjects"][0]["nip"] = json!("197813122005011003");
+    let (s, _, p) = post(bad_id, "id-ID").await?;
+    ensure!(s == 422 && p["title"] == "Data yang dikirim tidak valid. Periksa kolom yang disebutkan.", "{p}");
+    ensure!(p["errors"][0]["message"].as_str().is_some_and(|m| m.starts_with("NIP tidak valid.")), "{p}");
     let (_, _, p) = post(json!({"kind": "laporan"}), "id").await?;
     ensure!(p["code"] == "malformed-json" && p["title"].as_str().unwrap().starts_with("Isi permintaan"), "{p}");
 
