@@ -3,9 +3,12 @@
 //!
 //! - `seed-audit --data DIR --events N`: append N events to the audit chain of a migrated database.
 //! - `seed-cases --data DIR --cases N`: insert N cases (intake, case, subject track) into one.
+//! - `gen-posts --posts N -o FILE`: write N synthetic Indonesian posts (JSONL) for `netra screen score`.
 //! - `run --netra PATH`: seed temporary databases, time the measured commands and print the table.
 
+mod posts;
 mod run;
+mod screen;
 mod seed;
 
 use std::path::PathBuf;
@@ -35,6 +38,13 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         cases: u64,
     },
+    /// Write N synthetic Indonesian social-media posts (JSONL, fixed seed) for `netra screen score`.
+    GenPosts {
+        #[arg(long, default_value_t = 1_000_000)]
+        posts: u64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// Seed temporary databases, run every benchmark and print medians, baselines and ratios.
     Run(run::RunArgs),
 }
@@ -57,6 +67,18 @@ fn main() -> std::process::ExitCode {
             Command::SeedCases { data, cases } => {
                 let s = seed::seed_cases(&data, cases).await?;
                 println!("{}", seed::describe_cases(&s, &data));
+            }
+            Command::GenPosts { posts, output } => {
+                let file = std::fs::File::create(&output)?;
+                let g = posts::generate(posts, file)?;
+                println!(
+                    "{} posts ({} campaign, {} coordinated copies), {:.1} MiB → {}",
+                    g.posts,
+                    g.campaign,
+                    g.coordinated,
+                    g.bytes as f64 / (1024.0 * 1024.0),
+                    output.display()
+                );
             }
             Command::Run(args) => run::run(args).await?,
         }

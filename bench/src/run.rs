@@ -35,6 +35,12 @@ pub struct RunArgs {
     /// Run only these benchmarks (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Section>,
+    /// Synthetic posts to generate for `netra screen score`.
+    #[arg(long, default_value_t = 1_000_000)]
+    posts: u64,
+    /// Lexicon file for `netra screen score`.
+    #[arg(long, default_value = "data/lexicon/example-election.json")]
+    lexicon: PathBuf,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,28 +48,29 @@ enum Section {
     Audit,
     Serve,
     Demo,
+    Screen,
 }
 
 /// One row of the time table.
-struct Row {
-    name: String,
-    samples: Vec<Duration>,
-    baseline: Option<(String, Vec<Duration>)>,
-    target: Option<Duration>,
+pub(crate) struct Row {
+    pub(crate) name: String,
+    pub(crate) samples: Vec<Duration>,
+    pub(crate) baseline: Option<(String, Vec<Duration>)>,
+    pub(crate) target: Option<Duration>,
 }
 
 /// One row of the memory table (kB).
-struct MemRow {
-    name: String,
-    samples: Vec<u64>,
-    baseline: Option<(String, Vec<u64>)>,
+pub(crate) struct MemRow {
+    pub(crate) name: String,
+    pub(crate) samples: Vec<u64>,
+    pub(crate) baseline: Option<(String, Vec<u64>)>,
 }
 
 #[derive(Default)]
-struct Report {
-    rows: Vec<Row>,
-    memory: Vec<MemRow>,
-    notes: Vec<String>,
+pub(crate) struct Report {
+    pub(crate) rows: Vec<Row>,
+    pub(crate) memory: Vec<MemRow>,
+    pub(crate) notes: Vec<String>,
 }
 
 pub async fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -107,6 +114,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     if wants(Section::Demo) {
         demo_bench(&netra, &work, args.runs, &mut report)?;
+    }
+    if wants(Section::Screen) {
+        crate::screen::screen_bench(&netra, &work, args.posts, &args.lexicon, args.runs, &mut report)?;
     }
     print_report(&report);
 
@@ -414,7 +424,7 @@ async fn stop(child: &mut std::process::Child) -> anyhow::Result<()> {
 }
 
 /// A `kB` field of `/proc/PID/status` (VmHWM is the peak resident set size so far).
-fn proc_status_kb(pid: u32, field: &str) -> Option<u64> {
+pub(crate) fn proc_status_kb(pid: u32, field: &str) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     text.lines()
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
@@ -449,13 +459,13 @@ fn peak_rss_with_time(netra: &Path, dir: &Path, args: &[&str]) -> anyhow::Result
 // Output
 // ---------------------------------------------------------------------------------------------
 
-fn median<T: Copy + Ord>(xs: &[T]) -> T {
+pub(crate) fn median<T: Copy + Ord>(xs: &[T]) -> T {
     let mut v = xs.to_vec();
     v.sort();
     v[v.len() / 2]
 }
 
-fn fmt_dur(d: Duration) -> String {
+pub(crate) fn fmt_dur(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s >= 1.0 {
         format!("{s:.3} s")
@@ -466,11 +476,11 @@ fn fmt_dur(d: Duration) -> String {
     }
 }
 
-fn fmt_kb(kb: u64) -> String {
+pub(crate) fn fmt_kb(kb: u64) -> String {
     format!("{:.1} MiB", kb as f64 / 1024.0)
 }
 
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -654,6 +654,7 @@ impl Netra {
             let stored = StoredResponse { request_hash: idem.request_hash, status_code: 201, nonce, response };
             cases::store_idempotent_response(&mut tx, &idem.keys.lookup, &stored, now).await?;
         }
+        netra_store::desk::reindex_case(&mut tx, self.db.dialect, &out.case_id).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(out)
     }

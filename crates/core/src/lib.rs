@@ -2,8 +2,12 @@
 //! workflow rule, computes the next deadline and appends the audit event before committing — so a
 //! state change and its audit record exist together or not at all.
 
+pub mod auth;
+pub mod custody;
 pub mod deadlines;
 pub mod error;
+pub mod evidence;
+pub mod import;
 pub mod intake;
 pub mod seal;
 pub mod stats;

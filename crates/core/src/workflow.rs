@@ -447,6 +447,9 @@ impl Netra {
             now,
         )
         .await?;
+        if update.number.is_some() {
+            netra_store::desk::reindex_case(&mut tx, self.db.dialect, case_id).await?;
+        }
         tx.commit().await.map_err(StoreError::from)?;
         match self.case_view(actor, case_id).await {
             // After a transfer the case belongs to the receiving office and may be outside the
@@ -654,6 +657,19 @@ impl Netra {
             allowed_actions,
             timeline,
         })
+    }
+
+    /// One page of the actor's case desk with its inbox counts (overdue, due within three days).
+    pub async fn desk(
+        &self,
+        actor: &Actor,
+        filter: &netra_store::desk::DeskFilter,
+    ) -> Result<(netra_store::desk::DeskPage, netra_store::desk::DeskCounts), CoreError> {
+        policy::can(actor, Action::ListCases, None)?;
+        let now = self.now();
+        let page = netra_store::desk::page(&self.db, actor, filter).await?;
+        let counts = netra_store::desk::counts(&self.db, actor, filter, now, now + chrono::Duration::days(3)).await?;
+        Ok((page, counts))
     }
 
     /// Lists cases within the actor's scope.

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod clarification;
 pub mod deadline;
 pub mod ids;
+pub mod inbox;
 pub mod model;
 pub mod numbering;
 pub mod policy;

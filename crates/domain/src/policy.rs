@@ -92,6 +92,14 @@ pub enum Action {
     ManageUsers,
     ManageReferenceData,
     ReadAuditLog,
+    /// Ask the identity custodian to unseal a laporan's reporter identity (with a written reason).
+    RequestUnseal,
+    /// Approve or refuse an unseal request (the identity custodian only, never their own request).
+    DecideUnseal,
+    /// Read the identity under an approved request (the requester only, with fresh re-authentication).
+    Unseal,
+    /// See the unseal requests of a case (who asked, why, what was decided; never the identity).
+    ListUnsealRequests,
 }
 
 /// Facts about the object an action touches, as far as policy needs them.
@@ -134,6 +142,12 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::Track(_) => role == Role::AuthorityVerifier,
         Action::ManageUsers | Action::ManageReferenceData => role == Role::Administrator,
         Action::ReadAuditLog => matches!(role, Role::Auditor | Role::Administrator),
+        // Sealed reporter identity stays with Bawaslu: the investigating officers ask and read, the
+        // custodian decides. The PPK, the authority, the inspectorate, administrators and auditors
+        // never take part (security.md, promise 1).
+        Action::RequestUnseal | Action::Unseal => role.is_bawaslu(),
+        Action::DecideUnseal => role == Role::IdentityCustodian,
+        Action::ListUnsealRequests => role.is_bawaslu() || role == Role::IdentityCustodian,
     }
 }
 
@@ -201,6 +215,43 @@ mod tests {
         assert!(can(&p, Action::Track(TrackAction::BlockData), Some(&t)).is_err());
         let other = actor(Role::Ppk, None, Some("ag-2"));
         assert_eq!(can(&other, Action::ViewCase, Some(&t)), Err(Denied::OutOfScope));
+    }
+
+    #[test]
+    fn only_bawaslu_requests_and_reads_and_only_the_custodian_decides() {
+        let kab = RegionCode::parse("33.74").unwrap();
+        let t = Target { handling_region: Some(&kab), forwarded: true, ..Default::default() };
+        for role in Role::ALL {
+            let a = actor(*role, None, None);
+            let request = can(&a, Action::RequestUnseal, Some(&t)).is_ok();
+            let unseal = can(&a, Action::Unseal, Some(&t)).is_ok();
+            let decide = can(&a, Action::DecideUnseal, Some(&t)).is_ok();
+            let list = can(&a, Action::ListUnsealRequests, Some(&t)).is_ok();
+            assert_eq!(request, role.is_bawaslu(), "{role} request");
+            assert_eq!(unseal, role.is_bawaslu(), "{role} unseal");
+            assert_eq!(decide, *role == Role::IdentityCustodian, "{role} decide");
+            assert_eq!(list, role.is_bawaslu() || *role == Role::IdentityCustodian, "{role} list");
+        }
+        for role in [Role::Ppk, Role::Inspectorate, Role::AuthorityVerifier, Role::AuthorityAnalyst] {
+            let a = actor(role, None, Some("ag-1"));
+            for action in [Action::RequestUnseal, Action::DecideUnseal, Action::Unseal, Action::ListUnsealRequests] {
+                assert!(matches!(can(&a, action, Some(&t)), Err(Denied::Role { .. })), "{role} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn custodian_scope_is_a_region_subtree() {
+        let inside = RegionCode::parse("33.74").unwrap();
+        let outside = RegionCode::parse("32.05").unwrap();
+        let c = actor(Role::IdentityCustodian, Some("33"), None);
+        let t_in = Target { handling_region: Some(&inside), ..Default::default() };
+        let t_out = Target { handling_region: Some(&outside), ..Default::default() };
+        assert!(can(&c, Action::DecideUnseal, Some(&t_in)).is_ok());
+        assert_eq!(can(&c, Action::DecideUnseal, Some(&t_out)), Err(Denied::OutOfScope));
+        let officer = actor(Role::BawasluKabKota, Some("32.05"), None);
+        assert_eq!(can(&officer, Action::RequestUnseal, Some(&t_in)), Err(Denied::OutOfScope));
+        assert!(can(&officer, Action::RequestUnseal, Some(&t_out)).is_ok());
     }
 
     #[test]

@@ -103,6 +103,7 @@ pub async fn load(db: &Db, seal_key: [u8; 32]) -> anyhow::Result<DemoReport> {
             .with_context(|| format!("demo scenario `{}`, step {j} ({what}) at {at}", spec.key))?;
     }
     clock.set(demo_end());
+    demo_officials(&netra).await.context("creating the demo officials")?;
 
     let mut tx = db.begin_write().await?;
     netra_store::reference::set_meta(&mut tx, MARKER, "1").await?;
@@ -110,6 +111,46 @@ pub async fn load(db: &Db, seal_key: [u8; 32]) -> anyhow::Result<DemoReport> {
     let out = report(db, true).await?;
     tracing::info!(cases = out.cases, steps = n_steps, "demo data loaded");
     Ok(out)
+}
+
+/// The password of every demo official. Demo data only: never use the demo in production.
+pub const DEMO_PASSWORD: &str = "demo-netra-2024";
+
+/// A demo official: username, display name, role, region, agency code.
+pub type DemoOfficial = (&'static str, &'static str, Role, Option<&'static str>, Option<&'static str>);
+
+/// Demo officials, one per role.
+pub const OFFICIALS: &[DemoOfficial] = &[
+    ("demo.ri", "Petugas Bawaslu RI", Role::BawasluRi, None, None),
+    ("demo.jateng", "Petugas Bawaslu Jawa Tengah", Role::BawasluProvinsi, Some("33"), None),
+    ("demo.semarang", "Petugas Bawaslu Kota Semarang", Role::BawasluKabKota, Some("33.74"), None),
+    ("demo.penjaga", "Penjaga Identitas Jawa Tengah", Role::IdentityCustodian, Some("33"), None),
+    ("demo.bkn", "Verifikator BKN", Role::AuthorityVerifier, None, None),
+    ("demo.analis", "Analis BKN", Role::AuthorityAnalyst, None, None),
+    ("demo.ppk", "PPK Pemerintah Kota Semarang", Role::Ppk, None, Some("pemkot-semarang")),
+    ("demo.inspektorat", "Inspektorat Kota Semarang", Role::Inspectorate, None, Some("pemkot-semarang")),
+    ("demo.admin", "Administrator Netra", Role::Administrator, None, None),
+    ("demo.auditor", "Auditor Netra", Role::Auditor, None, None),
+];
+
+/// Creates the demo officials with [`DEMO_PASSWORD`]; each enrols TOTP at the first sign-in.
+async fn demo_officials(netra: &Netra) -> anyhow::Result<()> {
+    let admin = Actor {
+        user_id: "system:demo".into(),
+        username: "system:demo".into(),
+        role: Role::Administrator,
+        scope: Scope::national(),
+    };
+    for (username, name, role, region, agency) in OFFICIALS {
+        let agency_id = match agency {
+            Some(code) => Some(people::agency(&netra.db, code).await?.id),
+            None => None,
+        };
+        let scope = Scope { region: region.map(RegionCode::parse).transpose()?, agency_id };
+        netra_store::users::create(&netra.db, username, name, *role, &scope, netra.now()).await?;
+        netra.auth().set_password(&admin, username, DEMO_PASSWORD, netra.now()).await?;
+    }
+    Ok(())
 }
 
 async fn marker_present(db: &Db) -> anyhow::Result<bool> {

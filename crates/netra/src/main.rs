@@ -1,6 +1,7 @@
 //! The `netra` command: serve, migrate, demo, admin, audit verify, deadline.
 
 mod demo;
+mod import;
 mod screen;
 
 use std::net::SocketAddr;
@@ -42,6 +43,10 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Mark cookies `Secure`: set this whenever users reach Netra over HTTPS (directly or
+        /// through a reverse proxy).
+        #[arg(long, env = "NETRA_SECURE_COOKIES")]
+        secure_cookies: bool,
         /// Load the demo dataset first (no-op if already loaded).
         #[arg(long)]
         demo: bool,
@@ -67,6 +72,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Import historical recap sheets (CSV, XLSX) as cases; see docs/import.md.
+    Import(import::ImportArgs),
     /// Social-media screening: score post exports, train and evaluate the classifier.
     Screen {
         #[command(subcommand)]
@@ -104,9 +111,29 @@ enum AdminCommand {
         /// Agency id or code (PPK, inspectorate).
         #[arg(long)]
         agency: Option<String>,
+        /// Read the official's first password from standard input (one line; at least 12
+        /// characters, not the username).
+        #[arg(long)]
+        password_stdin: bool,
     },
-    /// Deactivate an official; their tokens stop working at once.
+    /// Deactivate an official; their tokens and browser sessions stop working at once.
     RevokeUser {
+        #[arg(long)]
+        username: String,
+    },
+    /// Set an official's password, read from standard input; ends all their sessions.
+    SetPassword {
+        #[arg(long)]
+        username: String,
+    },
+    /// Forget an official's authenticator (TOTP) and recovery codes: they enrol again at the next
+    /// sign-in. Ends all their sessions.
+    ResetTotp {
+        #[arg(long)]
+        username: String,
+    },
+    /// Lift a sign-in lockout (after five failed attempts) for a username.
+    Unlock {
         #[arg(long)]
         username: String,
     },
@@ -212,6 +239,41 @@ fn numbering(template: &str, map: Option<&Path>) -> anyhow::Result<NumberTemplat
     NumberTemplate::parse(template, regions).with_context(|| format!("case number template `{template}`"))
 }
 
+/// How the audit log names `netra admin` (someone with access to the server and its database).
+const CLI_ADMIN: &str = "system:admin-cli";
+
+fn cli_admin() -> netra_domain::policy::Actor {
+    netra_domain::policy::Actor {
+        user_id: CLI_ADMIN.into(),
+        username: CLI_ADMIN.into(),
+        role: Role::Administrator,
+        scope: Scope::national(),
+    }
+}
+
+/// The service for administration commands that go through use cases.
+fn admin_netra(db: &Db, storage: &Storage) -> anyhow::Result<Netra> {
+    Ok(Netra::new(
+        db.clone(),
+        Sealer::new(seal_key(&storage.data)?),
+        NumberTemplate::default_template(),
+        Arc::new(SystemClock),
+    ))
+}
+
+/// A password from standard input: the first line, without its line ending.
+fn read_password_stdin() -> anyhow::Result<String> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+    let p = line.strip_suffix('\n').unwrap_or(&line);
+    let p = p.strip_suffix('\r').unwrap_or(p);
+    if p.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(p.to_owned())
+}
+
 fn random_token() -> String {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).expect("OS RNG");
@@ -221,6 +283,18 @@ fn random_token() -> String {
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     match cli.command {
+        Command::Import(args) => {
+            let db = open(&cli.storage).await?;
+            let netra = Netra::new(
+                db.clone(),
+                Sealer::new(seal_key(&cli.storage.data)?),
+                NumberTemplate::default_template(),
+                Arc::new(SystemClock),
+            );
+            let code = import::run(&netra, args).await;
+            db.close().await;
+            code
+        }
         Command::Screen { command } => {
             let storage = cli.storage.clone();
             screen::run(command, async || open(&storage).await).await?;
@@ -278,7 +352,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let db = open(&cli.storage).await?;
             let now = Utc::now();
             match command {
-                AdminCommand::CreateUser { username, name, role, region, agency } => {
+                AdminCommand::CreateUser { username, name, role, region, agency, password_stdin } => {
+                    let password = if password_stdin {
+                        let p = read_password_stdin()?;
+                        netra_core::auth::check_password(&username, &p)?;
+                        Some(p)
+                    } else {
+                        None
+                    };
                     let role = Role::parse(&role).with_context(|| format!("unknown role `{role}`"))?;
                     let region = region.map(|r| RegionCode::parse(&r)).transpose()?;
                     if let Some(r) = &region
@@ -304,11 +385,33 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                         now,
                     )
                     .await?;
+                    if let Some(p) = password {
+                        admin_netra(&db, &cli.storage)?.auth().set_password(&cli_admin(), &username, &p, now).await?;
+                    }
                     println!("{}", serde_json::to_string_pretty(&u)?);
                 }
                 AdminCommand::RevokeUser { username } => {
-                    netra_store::users::revoke(&db, &username, now).await?;
+                    netra_store::users::revoke_by(&db, CLI_ADMIN, &username, now)
+                        .await
+                        .with_context(|| format!("user `{username}`"))?;
                     println!("user {username} revoked");
+                }
+                AdminCommand::SetPassword { username } => {
+                    let p = read_password_stdin()?;
+                    admin_netra(&db, &cli.storage)?.auth().set_password(&cli_admin(), &username, &p, now).await?;
+                    println!("password set for {username}; their sessions were ended");
+                }
+                AdminCommand::ResetTotp { username } => {
+                    admin_netra(&db, &cli.storage)?.auth().reset_totp(&cli_admin(), &username, now).await?;
+                    println!("authenticator reset for {username}; they enrol again at the next sign-in");
+                }
+                AdminCommand::Unlock { username } => {
+                    let cleared = admin_netra(&db, &cli.storage)?.auth().unlock(&cli_admin(), &username, now).await?;
+                    if cleared {
+                        println!("{username} unlocked");
+                    } else {
+                        println!("{username} was not locked");
+                    }
                 }
                 AdminCommand::ListUsers => {
                     println!("{}", serde_json::to_string_pretty(&netra_store::users::list(&db).await?)?);
@@ -333,20 +436,30 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { listen, demo, case_number_template, bawaslu_region_map } => {
+        Command::Serve { listen, demo, case_number_template, bawaslu_region_map, secure_cookies } => {
             let numbering = numbering(&case_number_template, bawaslu_region_map.as_deref())?;
             let db = open(&cli.storage).await?;
             let key = seal_key(&cli.storage.data)?;
             if demo {
                 let report = demo::load(&db, key).await?;
                 tracing::info!(loaded = report.loaded, cases = report.cases, "demo data ready");
+                let names: Vec<&str> = demo::OFFICIALS.iter().map(|o| o.0).collect();
+                println!(
+                    "Demo: sign in at /masuk as one of {} with password `{}` (demo data only).",
+                    names.join(", "),
+                    demo::DEMO_PASSWORD
+                );
+            }
+            let indexed = netra_store::desk::reindex_missing(&db).await.context("building the case search index")?;
+            if indexed > 0 {
+                tracing::info!(cases = indexed, "search index built for existing cases");
             }
             let netra = Netra::new(db.clone(), Sealer::new(key), numbering, Arc::new(SystemClock));
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, "netra listening");
             println!("Netra listening on http://{addr}");
-            axum::serve(listener, netra_web::router(netra))
+            axum::serve(listener, netra_web::router_with(netra, netra_web::WebConfig { secure_cookies }))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

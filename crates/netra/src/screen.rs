@@ -1,18 +1,20 @@
 //! `netra screen`: score post exports (streaming), train and evaluate the classifier.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use netra_screen::classifier::{Example, Model, TrainParams, read_labelled, train};
-use netra_screen::cluster::Clusterer;
+use netra_screen::classifier::{Example, Model, TrainParams, read_labelled, train_with_progress};
 use netra_screen::eval::Metrics;
 use netra_screen::lexicon::{Candidate, Group, Lexicon, LexiconFile};
-use netra_screen::post::{InputFormat, Post, PostReader};
-use netra_screen::score::{ScoreParams, ScoredRecord, Screener, WatchList};
+use netra_screen::normalize::Normalizer;
+use netra_screen::post::{InputFormat, PostReader};
+use netra_screen::progress::Progress;
+use netra_screen::score::{ScoreParams, Screener, WatchList};
+use netra_screen::stream::{StreamOptions, score_stream};
 
 #[derive(Subcommand)]
 pub enum ScreenCommand {
@@ -36,6 +38,12 @@ pub enum ScreenCommand {
         /// Output file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Scoring threads (default: one per core). The output is the same for any number.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Give every post a cluster, not only those labelled review or likely_campaign.
+        #[arg(long)]
+        cluster_all: bool,
         /// Input file, or `-` for standard input.
         input: PathBuf,
     },
@@ -55,7 +63,7 @@ pub enum ScreenCommand {
     },
 }
 
-fn open_input(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+fn open_input(path: &Path) -> anyhow::Result<Box<dyn BufRead + Send>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())));
     }
@@ -108,7 +116,7 @@ pub async fn run(
     storage: impl AsyncFnOnce() -> anyhow::Result<netra_store::Db>,
 ) -> anyhow::Result<()> {
     match cmd {
-        ScreenCommand::Score { election, lexicon, model, watch_list, format, output, input } => {
+        ScreenCommand::Score { election, lexicon, model, watch_list, format, output, threads, cluster_all, input } => {
             let lexicon = match (&election, &lexicon) {
                 (Some(e), _) => {
                     let db = storage().await?;
@@ -135,41 +143,23 @@ pub async fn run(
                 }
                 None => None,
             };
-            let mut screener = Screener::new(lexicon, Some(load_model(model.as_deref())?), ScoreParams::default());
-            let mut clusters = Clusterer::default();
+            let screener = Screener::new(lexicon, Some(load_model(model.as_deref())?), ScoreParams::default());
             let sink: Box<dyn Write> = match &output {
                 Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
                 None => Box::new(std::io::stdout().lock()),
             };
-            let mut out = BufWriter::with_capacity(1 << 16, sink);
-            let mut reader = PostReader::new(open_input(&input)?, format);
-            let mut post = Post::default();
-            let progress = std::io::stderr().is_terminal();
+            let out = BufWriter::with_capacity(1 << 16, sink);
+            let reader = PostReader::new(open_input(&input)?, format);
+            let progress = Progress::stderr("posts", None);
             let started = std::time::Instant::now();
-            let mut n = 0_u64;
-            while let Some(r) = reader.read_into(&mut post) {
-                if r.is_err() {
-                    continue;
-                }
-                let scored = screener.score_post(&post, watch.as_ref());
-                let cluster = clusters.assign(screener.normalized(), &post.author_handle);
-                let asn = watch.as_ref().and_then(|w| w.lookup(post.platform, &post.author_handle));
-                serde_json::to_writer(&mut out, &ScoredRecord::new(&post, &scored, asn, Some(cluster)))?;
-                out.write_all(b"\n")?;
-                n += 1;
-                if progress && n.is_multiple_of(50_000) {
-                    let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-9);
-                    eprint!("\rscored {n} posts ({rate:.0}/s)");
-                }
-            }
-            out.flush()?;
-            if progress {
-                eprintln!();
-            }
-            let summary = reader.into_summary();
-            eprintln!("scored {n} posts in {:.2?}; skipped {}", started.elapsed(), summary.total);
-            if summary.total > 0 {
-                eprintln!("{summary}");
+            let options = StreamOptions { threads, cluster_all, ..StreamOptions::default() };
+            let summary = score_stream(&screener, watch.as_ref(), reader, out, &options, |n| progress.set(n))
+                .context("writing the scored posts")?;
+            progress.finish();
+            let skipped = &summary.skipped;
+            eprintln!("scored {} posts in {:.2?}; skipped {}", summary.posts, started.elapsed(), skipped.total);
+            if skipped.total > 0 {
+                eprintln!("{skipped}");
             }
             Ok(())
         }
@@ -183,7 +173,10 @@ pub async fn run(
             if pos == 0 || neg == 0 {
                 bail!("training needs both labels: {pos} support and {neg} not_support examples read");
             }
-            let model = train(&ex, &TrainParams::default());
+            let params = TrainParams::default();
+            let progress = Progress::stderr("examples", Some(ex.len() as u64 * (u64::from(params.epochs) + 1)));
+            let model = train_with_progress(&ex, &params, Normalizer::builtin(), &mut |n| progress.set(n));
+            progress.finish();
             std::fs::write(&output, model.to_json()).with_context(|| format!("writing {}", output.display()))?;
             eprintln!(
                 "trained on {} examples ({pos} support, {neg} not_support); {} weights → {}",
@@ -202,8 +195,15 @@ pub async fn run(
             if examples.is_empty() {
                 bail!("no labelled examples in {}", labelled.display());
             }
-            let pairs: Vec<(f64, bool)> =
-                examples.iter().map(|e| (f64::from(model.score(&e.full_text())), e.is_support())).collect();
+            let progress = Progress::stderr("examples", Some(examples.len() as u64));
+            let pairs: Vec<(f64, bool)> = examples
+                .iter()
+                .map(|e| {
+                    progress.inc(1);
+                    (f64::from(model.score(&e.full_text())), e.is_support())
+                })
+                .collect();
+            progress.finish();
             print!("{}", Metrics::compute(&pairs, threshold));
             Ok(())
         }

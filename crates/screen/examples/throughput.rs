@@ -2,8 +2,9 @@
 //! parsing of the same JSONL (a developer aid, not a test; the benchmark lives in `bench/`).
 //!
 //! `cargo run --release -p netra-screen --example throughput [POSTS] [--pipeline-only]`,
-//! `… --generate POSTS > FILE` (writes the generated JSONL), `… --file FILE` (streams a JSONL file through
-//! the pipeline into a sink, printing posts/s and peak memory).
+//! `… --generate POSTS > FILE` (writes the generated JSONL), `… --file FILE [--threads N] [--lexicon F]`
+//! (streams a JSONL file through `score_stream`, as `netra screen score` does, into a sink, printing
+//! posts/s and peak memory).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,6 +12,7 @@ use std::time::Instant;
 use netra_screen::cluster::Clusterer;
 use netra_screen::post::{InputFormat, Post, PostReader};
 use netra_screen::score::{ScoreParams, ScoredRecord, Screener, WatchList};
+use netra_screen::stream::{StreamOptions, score_stream};
 use netra_screen::{Lexicon, Model};
 use serde::Deserialize;
 
@@ -78,38 +80,77 @@ struct Plain<'a> {
     engagement: Option<&'a str>,
 }
 
-/// Streams a JSONL file through the pipeline into a sink; prints posts/s and peak memory.
-fn stream_file(path: &str) {
+/// Streams a JSONL file through the pipeline (as `netra screen score` does) into a sink; prints
+/// posts/s and peak memory.
+fn stream_file(path: &str, threads: usize, lexicon: Option<&str>, cluster_all: bool, out: Option<&str>) {
     let file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).expect("open"));
-    let mut screener = Screener::builtin();
-    let mut clusters = Clusterer::default();
-    let mut out = std::io::BufWriter::new(std::io::sink());
-    let mut reader = PostReader::new(file, InputFormat::Jsonl);
-    let mut post = Post::default();
+    let lexicon = match lexicon {
+        Some(p) => Lexicon::from_json(&std::fs::read_to_string(p).expect("read lexicon")).expect("lexicon"),
+        None => Lexicon::builtin(),
+    };
+    let screener = Screener::new(lexicon, Some(Arc::new(Model::builtin().clone())), ScoreParams::default());
+    let out: Box<dyn std::io::Write> = match out {
+        Some(p) => Box::new(std::fs::File::create(p).expect("create --out")),
+        None => Box::new(std::io::sink()),
+    };
+    let out = std::io::BufWriter::new(out);
+    let reader = PostReader::new(file, InputFormat::Jsonl);
     let t = Instant::now();
-    let mut n = 0u64;
-    while let Some(r) = reader.read_into(&mut post) {
-        if r.is_err() {
-            continue;
-        }
-        let scored = screener.score_post(&post, None);
-        let cluster = clusters.assign(screener.normalized(), &post.author_handle);
-        serde_json::to_writer(&mut out, &ScoredRecord::new(&post, &scored, None, Some(cluster))).expect("json");
-        std::io::Write::write_all(&mut out, b"\n").expect("write");
-        n += 1;
-    }
+    let options = StreamOptions { threads, cluster_all, ..StreamOptions::default() };
+    let summary = score_stream(&screener, None, reader, out, &options, |_| {}).expect("write");
     let secs = t.elapsed().as_secs_f64();
     let peak = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(str::to_owned))
         .unwrap_or_default();
-    println!("{n} posts in {secs:.2} s: {:.0} posts/s; {}; {peak}", n as f64 / secs, reader.summary());
+    let n = summary.posts;
+    println!(
+        "{n} posts in {secs:.2} s on {threads} thread(s): {:.0} posts/s; {} clusters in memory; {}; {peak}",
+        n as f64 / secs,
+        summary.clusters_in_memory,
+        summary.skipped
+    );
+}
+
+/// Times only the sequential cluster assignment of a JSONL file's posts (sketches computed first).
+fn cluster_only(path: &str) {
+    let file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).expect("open"));
+    let norm = netra_screen::Normalizer::builtin();
+    let mut clusters = Clusterer::default();
+    let sketcher = clusters.sketcher().clone();
+    let mut nt = netra_screen::NormText::default();
+    let posts: Vec<(netra_screen::cluster::Sketch, String)> = PostReader::new(file, InputFormat::Jsonl)
+        .map(|p| {
+            norm.normalize_into(&p.text, &mut nt);
+            (sketcher.sketch(nt.as_str(), &p.author_handle), p.author_handle)
+        })
+        .collect();
+    for round in 0..3 {
+        let mut c = Clusterer::default();
+        let t = Instant::now();
+        let mut acc = 0u64;
+        for (s, a) in &posts {
+            acc += c.assign_sketch(s, a).size;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!("round {round}: {:.3} µs per post ({acc})", secs / posts.len() as f64 * 1e6);
+        clusters = c;
+    }
+    println!("{} clusters in memory", clusters.in_memory().0);
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--cluster-only") {
+        return cluster_only(args.get(i + 1).expect("--cluster-only PATH"));
+    }
     if let Some(i) = args.iter().position(|a| a == "--file") {
-        return stream_file(args.get(i + 1).expect("--file PATH"));
+        let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+        let threads = opt("--threads").and_then(|t| t.parse().ok()).unwrap_or(1);
+        let all = args.iter().any(|a| a == "--cluster-all");
+        let file = args.get(i + 1).expect("--file PATH");
+        let lexicon = opt("--lexicon").map(String::as_str);
+        return stream_file(file, threads, lexicon, all, opt("--out").map(String::as_str));
     }
     if let Some(i) = args.iter().position(|a| a == "--generate") {
         let n = args.get(i + 1).and_then(|a| a.parse().ok()).expect("--generate POSTS");

@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use crate::ScreenError;
@@ -428,7 +428,11 @@ impl Lexicon {
                 pattern_entry.push(i);
             }
         }
-        let automaton = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns)?;
+        // A DFA: the fastest search (the lexicon is small, so its memory is too).
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)?;
         let display = file.candidates.iter().map(display_name).collect();
         Ok(Self {
             inner: Arc::new(Inner {
@@ -451,6 +455,11 @@ impl Lexicon {
     /// The source file's candidates.
     pub fn candidates(&self) -> &[Candidate] {
         &self.inner.source.candidates
+    }
+
+    /// A candidate's display name ("Name (nomor urut 2)"), as explanations show it.
+    pub fn candidate_display(&self, candidate: usize) -> &str {
+        &self.inner.display[candidate]
     }
 
     /// The source file.

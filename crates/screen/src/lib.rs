@@ -6,6 +6,9 @@
 //! original) → [`lexicon`] (election terms, aho-corasick) + [`classifier`] (hashed-feature logistic
 //! regression) → [`score`] (one score, a label and a plain-language explanation per hit) and
 //! [`cluster`] (near-duplicate posts pushed by many accounts). [`eval`] measures a model.
+//! [`stream`] runs the whole pipeline over an export on every core with output in input order,
+//! [`output`] writes the output lines without building owned explanations, [`progress`] draws the
+//! command-line progress line.
 //!
 //! Errors: [`ScreenError`] for whole-input failures (a lexicon or model file that does not parse);
 //! per-line problems in post exports are never errors but [`post::Skipped`] entries.
@@ -15,8 +18,11 @@ pub mod cluster;
 pub mod eval;
 pub mod lexicon;
 pub mod normalize;
+pub mod output;
 pub mod post;
+pub mod progress;
 pub mod score;
+pub mod stream;
 
 mod hash;
 

@@ -336,6 +336,8 @@ pub struct PostReader<R: BufRead> {
     summary: SkipSummary,
     max_text: usize,
     done: bool,
+    /// False while [`PostReader::read_batch`] reads: its caller records the skips.
+    record_skips: bool,
 }
 
 enum Source<R: BufRead> {
@@ -368,6 +370,7 @@ impl<R: BufRead> PostReader<R> {
             summary: SkipSummary::default(),
             max_text: MAX_TEXT_BYTES,
             done: false,
+            record_skips: true,
         }
     }
 
@@ -467,9 +470,145 @@ impl<R: BufRead> PostReader<R> {
     }
 
     fn deliver(&mut self, r: Result<(), Skipped>) -> Result<(), Skipped> {
-        if let Err(s) = &r {
+        if let Err(s) = &r
+            && self.record_skips
+        {
             self.summary.record(s.clone());
         }
+        r
+    }
+}
+
+/// A batch of input for parsing and scoring on another thread: raw generic-JSONL lines (parsed there
+/// with [`Batch::parse`]) or posts the reader parsed already (CSV, X API v2, link sheets), and the
+/// skipped lines between them, in input order. Buffers are reused from batch to batch.
+#[derive(Debug, Default)]
+pub struct Batch {
+    raw: String,
+    items: Vec<BatchItem>,
+    /// One slot per item: the parsed post (for skipped items, whatever was there before).
+    posts: Vec<Post>,
+    max_text: usize,
+}
+
+/// One input item of a [`Batch`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchItem {
+    /// A generic JSONL line (`start..end` in the batch's text), not parsed yet.
+    Raw { line: u64, start: usize, end: usize },
+    /// A post in the same slot of [`Batch::post`].
+    Parsed,
+    /// A line the reader skipped.
+    Skipped(Skipped),
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.raw.clear();
+        self.items.clear();
+    }
+
+    pub fn items(&self) -> &[BatchItem] {
+        &self.items
+    }
+
+    /// The post in slot `i` (meaningful after a successful [`Self::parse`] of it).
+    pub fn post(&self, i: usize) -> &Post {
+        &self.posts[i]
+    }
+
+    /// Parses item `i` into its slot: `Ok` when [`Self::post`]`(i)` is a post, `Err` with the
+    /// skipped line otherwise (the same result [`PostReader::read_into`] gives for that line).
+    pub fn parse(&mut self, i: usize) -> Result<&Post, Skipped> {
+        match &self.items[i] {
+            BatchItem::Raw { line, start, end } => {
+                generic_json(&self.raw[*start..*end], self.max_text, &mut self.posts[i])
+                    .map_err(|reason| Skipped { line: *line, reason })?;
+            }
+            BatchItem::Parsed => {}
+            BatchItem::Skipped(s) => return Err(s.clone()),
+        }
+        Ok(&self.posts[i])
+    }
+
+    fn slot(&mut self) -> &mut Post {
+        let i = self.items.len();
+        if self.posts.len() <= i {
+            self.posts.resize_with(i + 1, Post::default);
+        }
+        &mut self.posts[i]
+    }
+}
+
+impl<R: BufRead> PostReader<R> {
+    /// Reads up to `max_items` items (or about `max_bytes` of raw lines) into `batch` (cleared first);
+    /// false at the end of input. Generic JSONL lines are only split and checked for UTF-8 here and
+    /// parsed by [`Batch::parse`] (on any thread); other formats are parsed here. Skipped lines are
+    /// items of the batch and are NOT recorded in [`Self::summary`]: the caller records them in
+    /// order (reading then parsing on several threads gives the same skips as [`Self::read_into`]).
+    pub fn read_batch(&mut self, batch: &mut Batch, max_items: usize, max_bytes: usize) -> bool {
+        batch.clear();
+        batch.max_text = self.max_text;
+        let max_items = max_items.max(1);
+        while batch.items.len() < max_items && batch.raw.len() < max_bytes {
+            if let Some(p) = self.pending.pop_front() {
+                match p {
+                    Ok(p) => {
+                        *batch.slot() = p;
+                        batch.items.push(BatchItem::Parsed);
+                    }
+                    Err(s) => batch.items.push(BatchItem::Skipped(s)),
+                }
+                continue;
+            }
+            if self.done {
+                break;
+            }
+            let max_text = self.max_text;
+            match &mut self.source {
+                Source::Lines { reader, buf, line, twitter: false } => match next_line(reader, buf, line, max_text) {
+                    Line::Eof => self.done = true,
+                    Line::Blank => {}
+                    Line::Skip(s) => batch.items.push(BatchItem::Skipped(s)),
+                    Line::Fatal(s) => {
+                        self.done = true;
+                        batch.items.push(BatchItem::Skipped(s));
+                    }
+                    Line::Text(text) => {
+                        let start = batch.raw.len();
+                        batch.raw.push_str(text);
+                        batch.slot();
+                        batch.items.push(BatchItem::Raw { line: *line, start, end: batch.raw.len() });
+                    }
+                },
+                _ => {
+                    // Other formats: parse here, keeping the skips out of the summary.
+                    let mut post = std::mem::take(batch.slot());
+                    let r = self.read_into_unrecorded(&mut post);
+                    *batch.slot() = post;
+                    match r {
+                        None => break,
+                        Some(Ok(())) => batch.items.push(BatchItem::Parsed),
+                        Some(Err(s)) => batch.items.push(BatchItem::Skipped(s)),
+                    }
+                }
+            }
+        }
+        !batch.items.is_empty() || !self.done
+    }
+
+    fn read_into_unrecorded(&mut self, post: &mut Post) -> Option<Result<(), Skipped>> {
+        self.record_skips = false;
+        let r = self.read_into(post);
+        self.record_skips = true;
         r
     }
 }

@@ -10,6 +10,7 @@
 //! the words in the ORIGINAL post text.
 
 use std::io::Read;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,7 @@ use crate::cluster::Assignment;
 use crate::hash::FastMap;
 use crate::lexicon::{Hit, Lexicon};
 use crate::normalize::NormText;
+use crate::output::RecordWriter;
 use crate::post::{Platform, Post, SkipReason, SkipSummary, Skipped};
 
 /// Screening label.
@@ -105,6 +107,61 @@ pub struct Scored {
     pub explanation: Vec<Explanation>,
 }
 
+/// A lexicon entry counted in a score: its strongest occurrence in the post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counted {
+    /// Index into [`Lexicon::entries`].
+    pub entry: usize,
+    /// Byte range of the words in the original text.
+    pub original: Range<usize>,
+    /// Contribution to the log-odds.
+    pub weight: f32,
+    pub negated: bool,
+}
+
+/// The score of a post without its explanation sentences (no strings): what [`Scored`] is made of,
+/// and what [`crate::output::RecordWriter`] writes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub score: f32,
+    pub label: Label,
+    pub model_probability: Option<f32>,
+    pub lexicon_weight: f32,
+    /// Counted lexicon entries, in text order.
+    pub counted: Vec<Counted>,
+    /// A call to action and a target appeared together (the bonus is in `lexicon_weight`).
+    pub combination: bool,
+    /// `(probability, weight)` of the model when its line belongs to the explanation.
+    pub model_line: Option<(f32, f32)>,
+}
+
+impl Default for Assessment {
+    fn default() -> Self {
+        Self {
+            score: 0.0,
+            label: Label::Unlikely,
+            model_probability: None,
+            lexicon_weight: 0.0,
+            counted: Vec::new(),
+            combination: false,
+            model_line: None,
+        }
+    }
+}
+
+pub(crate) const COMBINATION_ID: &str = "Ajakan atau bahasa kampanye muncul bersama rujukan ke kandidat, nomor urut, \
+                                         tagar atau partai: pola khas kampanye.";
+pub(crate) const COMBINATION_EN: &str = "A call to action or campaign language appears together with a candidate, \
+                                         ballot number, hashtag or party: the typical shape of campaigning.";
+
+pub(crate) fn watch_id(e: &WatchEntry) -> String {
+    format!("Akun ini tercatat milik ASN {} ({}, {}); diprioritaskan.", e.name, e.asn_id, e.agency)
+}
+
+pub(crate) fn watch_en(e: &WatchEntry) -> String {
+    format!("This account is linked to civil servant {} ({}, {}); prioritised.", e.name, e.asn_id, e.agency)
+}
+
 /// Scores posts. Holds reusable buffers: keep one per thread (cloning is cheap).
 #[derive(Debug, Clone)]
 pub struct Screener {
@@ -113,12 +170,25 @@ pub struct Screener {
     params: ScoreParams,
     norm: NormText,
     hits: Vec<Hit>,
-    best: FastMap<usize, usize>,
+    /// (entry, index of its strongest hit) for the current post.
+    best: Vec<(usize, usize)>,
+    assessment: Assessment,
+    writer: Arc<RecordWriter>,
 }
 
 impl Screener {
     pub fn new(lexicon: Lexicon, model: Option<Arc<Model>>, params: ScoreParams) -> Self {
-        Self { lexicon, model, params, norm: NormText::default(), hits: Vec::new(), best: FastMap::default() }
+        let writer = Arc::new(RecordWriter::new(&lexicon, &params));
+        Self {
+            lexicon,
+            model,
+            params,
+            norm: NormText::default(),
+            hits: Vec::new(),
+            best: Vec::new(),
+            assessment: Assessment::default(),
+            writer,
+        }
     }
 
     /// The built-in campaign lexicon and default model.
@@ -140,6 +210,16 @@ impl Screener {
         &self.norm
     }
 
+    /// The assessment of the last scored post.
+    pub fn assessment(&self) -> &Assessment {
+        &self.assessment
+    }
+
+    /// The output writer for this screener's lexicon (shared by its clones).
+    pub fn writer(&self) -> &Arc<RecordWriter> {
+        &self.writer
+    }
+
     /// Score a post; watched authors get `priority`.
     pub fn score_post(&mut self, post: &Post, watch: Option<&WatchList>) -> Scored {
         let mut s = self.score_text(&post.text);
@@ -151,40 +231,109 @@ impl Screener {
                 span: None,
                 candidate: None,
                 weight: 0.0,
-                id: format!("Akun ini tercatat milik ASN {} ({}, {}); diprioritaskan.", e.name, e.asn_id, e.agency),
-                en: format!(
-                    "This account is linked to civil servant {} ({}, {}); prioritised.",
-                    e.name, e.asn_id, e.agency
-                ),
+                id: watch_id(e),
+                en: watch_en(e),
             });
         }
         s
     }
 
+    /// Score a post and append its output line (exactly what `serde_json` writes for
+    /// [`ScoredRecord`], plus a newline) to `out`, without building a [`Scored`].
+    pub fn write_record(
+        &mut self,
+        post: &Post,
+        watch: Option<&WatchList>,
+        cluster: Option<Assignment>,
+        out: &mut Vec<u8>,
+    ) {
+        self.assess(&post.text);
+        let asn = watch.and_then(|w| w.lookup(post.platform, &post.author_handle));
+        self.writer.write(out, post, &self.assessment, asn, cluster);
+    }
+
     /// Score a text.
     pub fn score_text(&mut self, text: &str) -> Scored {
+        self.assess(text);
+        let lex = &self.lexicon;
+        let a = &self.assessment;
+        let mut explanation = Vec::with_capacity(a.counted.len() + 2);
+        for c in &a.counted {
+            let e = &lex.entries()[c.entry];
+            let hit = Hit { entry: c.entry, norm: 0..0, original: c.original.clone(), negated: c.negated };
+            let (id, en) = lex.explain(&hit, text);
+            explanation.push(Explanation {
+                category: e.category.as_str(),
+                text: Some(text[c.original.clone()].to_owned()),
+                span: Some([c.original.start, c.original.end]),
+                candidate: e.candidate.map(|c| lex.candidates()[c].name.clone()),
+                weight: c.weight,
+                id,
+                en,
+            });
+        }
+        if a.combination {
+            explanation.push(Explanation {
+                category: "combination",
+                text: None,
+                span: None,
+                candidate: None,
+                weight: self.params.combination_bonus,
+                id: COMBINATION_ID.to_owned(),
+                en: COMBINATION_EN.to_owned(),
+            });
+        }
+        if let Some((prob, weight)) = a.model_line {
+            let pct = (prob * 100.0).round();
+            explanation.push(Explanation {
+                category: "model",
+                text: None,
+                span: None,
+                candidate: None,
+                weight,
+                id: format!("Model bahasa menilai kemiripan dengan unggahan kampanye sebesar {pct}%."),
+                en: format!("The language model rates the similarity to campaign posts at {pct}%."),
+            });
+        }
+        Scored {
+            score: a.score,
+            label: a.label,
+            model_probability: a.model_probability,
+            lexicon_weight: a.lexicon_weight,
+            priority: false,
+            explanation,
+        }
+    }
+
+    /// Score a text into [`Self::assessment`] (and [`Self::norm_text`]); allocates nothing once the
+    /// buffers have grown.
+    pub fn assess(&mut self, text: &str) -> &Assessment {
         let lex = &self.lexicon;
         lex.normalizer().normalize_into(text, &mut self.norm);
         lex.find(&self.norm, &mut self.hits);
         let entries = lex.entries();
         let p = &self.params;
 
-        // Each entry counts once, with its strongest occurrence (a non-negated one if any).
+        // Each entry counts once, with its strongest occurrence (the first of the strongest; a
+        // non-negated one if any).
         self.best.clear();
         for (i, h) in self.hits.iter().enumerate() {
             let w = contribution(p, &entries[h.entry].weight, h.negated);
-            match self.best.get(&h.entry) {
-                Some(&j) if contribution(p, &entries[h.entry].weight, self.hits[j].negated) >= w => {}
-                _ => {
-                    self.best.insert(h.entry, i);
+            match self.best.iter_mut().find(|(e, _)| *e == h.entry) {
+                Some((_, j)) => {
+                    if contribution(p, &entries[h.entry].weight, self.hits[*j].negated) < w {
+                        *j = i;
+                    }
                 }
+                None => self.best.push((h.entry, i)),
             }
         }
+        let a = &mut self.assessment;
+        a.counted.clear();
         let mut lexicon_weight = 0.0;
         let (mut action, mut target) = (false, false);
-        let mut explanation = Vec::new();
         for (i, h) in self.hits.iter().enumerate() {
-            if self.best.get(&h.entry) != Some(&i) {
+            if !self.best.iter().any(|&(e, j)| e == h.entry && j == i) {
                 continue;
             }
             let e = &entries[h.entry];
@@ -192,32 +341,11 @@ impl Screener {
             lexicon_weight += w;
             action |= e.category.is_action() && !h.negated;
             target |= e.category.is_target();
-            let (id, en) = lex.explain(h, text);
-            explanation.push(Explanation {
-                category: e.category.as_str(),
-                text: Some(text[h.original.clone()].to_owned()),
-                span: Some([h.original.start, h.original.end]),
-                candidate: e.candidate.map(|c| lex.candidates()[c].name.clone()),
-                weight: w,
-                id,
-                en,
-            });
+            a.counted.push(Counted { entry: h.entry, original: h.original.clone(), weight: w, negated: h.negated });
         }
-        if action && target {
+        a.combination = action && target;
+        if a.combination {
             lexicon_weight += p.combination_bonus;
-            explanation.push(Explanation {
-                category: "combination",
-                text: None,
-                span: None,
-                candidate: None,
-                weight: p.combination_bonus,
-                id: "Ajakan atau bahasa kampanye muncul bersama rujukan ke kandidat, nomor urut, tagar atau partai: \
-                     pola khas kampanye."
-                    .to_owned(),
-                en: "A call to action or campaign language appears together with a candidate, ballot number, \
-                     hashtag or party: the typical shape of campaigning."
-                    .to_owned(),
-            });
         }
         let model_probability = self.model.as_ref().map(|m| m.score_normalized(self.norm.as_str(), lex.normalizer()));
         let z = match model_probability {
@@ -232,21 +360,14 @@ impl Screener {
         } else {
             Label::Unlikely
         };
-        if let Some(prob) = model_probability
-            && (prob >= 0.5 || label != Label::Unlikely)
-        {
-            let pct = (prob * 100.0).round();
-            explanation.push(Explanation {
-                category: "model",
-                text: None,
-                span: None,
-                candidate: None,
-                weight: p.model_weight * logit(prob),
-                id: format!("Model bahasa menilai kemiripan dengan unggahan kampanye sebesar {pct}%."),
-                en: format!("The language model rates the similarity to campaign posts at {pct}%."),
-            });
-        }
-        Scored { score, label, model_probability, lexicon_weight, priority: false, explanation }
+        a.model_line = model_probability
+            .filter(|&prob| prob >= 0.5 || label != Label::Unlikely)
+            .map(|prob| (prob, p.model_weight * logit(prob)));
+        a.score = score;
+        a.label = label;
+        a.model_probability = model_probability;
+        a.lexicon_weight = lexicon_weight;
+        &self.assessment
     }
 }
 

@@ -122,9 +122,9 @@ pub async fn insert_case(tx: &mut Tx, c: &CaseRecord) -> Result<(), StoreError> 
     Ok(())
 }
 
-const CASE_COLUMNS: &str = "c.id, c.intake_id, c.number, c.state, c.version, c.election_id, c.handling_region, c.kind, c.received_at, c.registered_at, c.state_changed_at, c.deadline_rule, c.deadline_at, CAST(CASE WHEN c.forwarded THEN 1 ELSE 0 END AS BIGINT) AS forwarded, CAST(CASE WHEN c.gakkumdu THEN 1 ELSE 0 END AS BIGINT) AS gakkumdu, c.catalogue_versions, c.rule_set_version, c.created_at, c.updated_at";
+pub(crate) const CASE_COLUMNS: &str = "c.id, c.intake_id, c.number, c.state, c.version, c.election_id, c.handling_region, c.kind, c.received_at, c.registered_at, c.state_changed_at, c.deadline_rule, c.deadline_at, CAST(CASE WHEN c.forwarded THEN 1 ELSE 0 END AS BIGINT) AS forwarded, CAST(CASE WHEN c.gakkumdu THEN 1 ELSE 0 END AS BIGINT) AS gakkumdu, c.catalogue_versions, c.rule_set_version, c.created_at, c.updated_at";
 
-fn row_to_case(r: &AnyRow) -> Result<CaseRecord, StoreError> {
+pub(crate) fn row_to_case(r: &AnyRow) -> Result<CaseRecord, StoreError> {
     let cv: String = r.try_get("catalogue_versions")?;
     Ok(CaseRecord {
         id: r.try_get("id")?,

@@ -44,8 +44,12 @@ use sqlx::SqlSafeStr;
 /// Migrations embedded in the binary. Both lists must carry the same versions (a test checks it).
 pub fn migrations(dialect: Dialect) -> Vec<Migration> {
     match dialect {
-        Dialect::Sqlite => migration_set!("sqlite": 1 "0001" "init", 2 "0002" "audit_rowid"),
-        Dialect::Postgres => migration_set!("postgres": 1 "0001" "init", 2 "0002" "audit_rowid"),
+        Dialect::Sqlite => {
+            migration_set!("sqlite": 1 "0001" "init", 2 "0002" "audit_rowid", 3 "0003" "auth", 4 "0004" "custody", 5 "0005" "search", 6 "0006" "evidence", 7 "0007" "import")
+        }
+        Dialect::Postgres => {
+            migration_set!("postgres": 1 "0001" "init", 2 "0002" "audit_rowid", 3 "0003" "auth", 4 "0004" "custody", 5 "0005" "search", 6 "0006" "evidence", 7 "0007" "import")
+        }
     }
 }
 

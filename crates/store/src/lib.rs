@@ -6,10 +6,15 @@
 //! Library errors are [`StoreError`]; the web crate maps them to responses.
 
 pub mod audit;
+pub mod auth;
 pub mod cases;
 pub mod codec;
+pub mod custody;
 pub mod db;
+pub mod desk;
 pub mod error;
+pub mod evidence;
+pub mod import;
 pub mod people;
 pub mod reference;
 pub mod stats;

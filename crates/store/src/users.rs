@@ -1,5 +1,9 @@
 //! Officials and their API tokens. Tokens are 256-bit random values, so a plain SHA-256 of the token
 //! is enough to store them (no salt or slow hash needed, unlike passwords or receipt codes).
+//!
+//! Revoking a user or changing their role ends their browser sessions in the same transaction
+//! (see [`crate::auth`]); session and token lookups also require an active user, so nothing issued
+//! before the change keeps working.
 
 use chrono::{DateTime, Utc};
 use netra_domain::ids::RegionCode;
@@ -56,7 +60,7 @@ pub async fn create(
 
 const SELECT_USER: &str = "SELECT id, username, display_name, role, scope_region, scope_agency, CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active, created_at FROM users";
 
-fn row_to_user(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+pub(crate) fn row_to_user(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     let region: Option<String> = r.try_get("scope_region")?;
     Ok(User {
         id: r.try_get("id")?,
@@ -86,16 +90,84 @@ pub async fn list(db: &Db) -> Result<Vec<User>, StoreError> {
     sqlx::query(sql).fetch_all(&db.pool).await?.iter().map(row_to_user).collect()
 }
 
-/// Deactivates a user; their tokens stop working at once because lookups require an active user.
+/// Deactivates a user; their tokens stop working at once because lookups require an active user,
+/// and their browser sessions and pending sign-ins are deleted. Recorded as `system:admin`.
 pub async fn revoke(db: &Db, username: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let n = sqlx::query("UPDATE users SET active = $1, revoked_at = $2 WHERE username = $3")
+    revoke_by(db, "system:admin", username, now).await
+}
+
+/// [`revoke`] with the acting user named in the audit event (`user.revoked`).
+pub async fn revoke_by(db: &Db, actor: &str, username: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    let user = user_in_tx(&mut tx, username).await?;
+    sqlx::query("UPDATE users SET active = $1, revoked_at = $2 WHERE id = $3")
         .bind(false)
         .bind(ms(now))
-        .bind(username)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    let sessions = crate::auth::end_user_sessions(&mut tx, &user.id, None).await?;
+    crate::audit::append(
+        &mut tx,
+        crate::audit::NewEvent {
+            actor,
+            action: "user.revoked",
+            entity_type: "user",
+            entity_id: &user.id,
+            payload: serde_json::json!({ "username": user.username, "sessions_ended": sessions }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a user's role and scope; their sessions end (they sign in again under the new role).
+pub async fn change_role(
+    db: &Db,
+    actor: &str,
+    username: &str,
+    role: Role,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let before = user_in_tx(&mut tx, username).await?;
+    sqlx::query("UPDATE users SET role = $1, scope_region = $2, scope_agency = $3 WHERE id = $4")
+        .bind(role.as_str())
+        .bind(scope.region.as_ref().map(|r| r.as_str().to_owned()))
+        .bind(scope.agency_id.clone())
+        .bind(&before.id)
+        .execute(&mut *tx)
+        .await?;
+    let sessions = crate::auth::end_user_sessions(&mut tx, &before.id, None).await?;
+    crate::audit::append(
+        &mut tx,
+        crate::audit::NewEvent {
+            actor,
+            action: "user.role_changed",
+            entity_type: "user",
+            entity_id: &before.id,
+            payload: serde_json::json!({
+                "username": before.username,
+                "from": { "role": before.role.as_str(), "scope": before.scope },
+                "to": { "role": role.as_str(), "scope": scope },
+                "sessions_ended": sessions,
+            }),
+        },
+        now,
+    )
+    .await?;
+    let after = user_in_tx(&mut tx, username).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn user_in_tx(tx: &mut crate::Tx, username: &str) -> Result<User, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT_USER} WHERE username = $1"));
+    let r = sqlx::query(sql).bind(username).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+    row_to_user(&r)
 }
 
 pub async fn create_token(

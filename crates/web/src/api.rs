@@ -1,11 +1,12 @@
 //! `/api/v1` handlers and the OpenAPI document.
 
+use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::Method;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use netra_core::CoreError;
 use netra_core::deadlines::deadline_in_region;
@@ -17,13 +18,13 @@ use netra_domain::ids::RegionCode;
 use netra_domain::model::ClarificationSession;
 use netra_domain::policy::Actor;
 use netra_store::cases::{CaseFilter, CaseRecord};
-use netra_store::users;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, Localised, Problem};
 use crate::i18n::Lang;
+use crate::routes::{Access, BAWASLU, CASE_WORKERS, Principal, Registry, TRACK_ACTORS};
 
 type ApiResult<T> = Result<T, Localised>;
 
@@ -46,20 +47,12 @@ pub struct Official(pub Actor, pub Lang);
 
 impl FromRequestParts<AppState> for Official {
     type Rejection = Localised;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
         let lang = lang_of(&parts.headers);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(Localised(ApiError::Unauthorized, lang))?;
-        match users::actor_by_token(&state.netra.db, token).await {
-            Ok(Some(actor)) => Ok(Official(actor, lang)),
-            Ok(None) => Err(Localised(ApiError::Unauthorized, lang)),
-            Err(e) => Err(Localised(e.into(), lang)),
+        // The access layer of every official route has authenticated the caller already.
+        match parts.extensions.get::<Principal>() {
+            Some(p) => Ok(Official(p.actor.clone(), lang)),
+            None => Err(Localised(ApiError::Unauthorized, lang)),
         }
     }
 }
@@ -82,23 +75,32 @@ fn fail<E: Into<ApiError>>(lang: Lang) -> impl FnOnce(E) -> Localised {
     move |e| Localised(e.into(), lang)
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/openapi.json", get(openapi_json))
-        .route("/api/v1/reports", post(submit_report))
-        .route("/api/v1/temuan", post(create_temuan))
-        .route("/api/v1/cases", get(list_cases))
-        .route("/api/v1/cases/{id}", get(show_case))
-        .route("/api/v1/cases/{id}/transitions", post(transition_case))
-        .route("/api/v1/cases/{id}/clarifications", post(schedule_clarification))
-        .route("/api/v1/cases/{id}/clarifications/{session_id}/attendance", post(record_attendance))
-        .route("/api/v1/tracks/{id}/transitions", post(transition_track))
-        .route("/api/v1/elections", get(list_elections))
-        .route("/api/v1/catalogues/violations", get(list_violations))
-        .route("/api/v1/deadlines", get(compute_deadline))
-        .route("/api/v1/stats/funnel", get(funnel_stats))
-        .route("/api/v1/public/stats/funnel", get(public_funnel_stats))
+/// The JSON API and its access policy (see [`crate::routes`]).
+pub fn routes(state: AppState) -> Registry {
+    use Access::{Officials, Public};
+    use Method as M;
+    Registry::new(state)
+        .route(M::GET, "/healthz", Public, get(healthz))
+        .route(M::GET, "/api/v1/openapi.json", Public, get(openapi_json))
+        .route(M::POST, "/api/v1/reports", Public, post(submit_report))
+        .route(M::POST, "/api/v1/temuan", Officials(BAWASLU), post(create_temuan))
+        .route(M::GET, "/api/v1/cases", Officials(CASE_WORKERS), get(list_cases))
+        .route(M::GET, "/api/v1/cases/{id}", Officials(CASE_WORKERS), get(show_case))
+        .route(M::GET, "/api/v1/desk", Officials(CASE_WORKERS), get(desk))
+        .route(M::POST, "/api/v1/cases/{id}/transitions", Officials(BAWASLU), post(transition_case))
+        .route(M::POST, "/api/v1/cases/{id}/clarifications", Officials(BAWASLU), post(schedule_clarification))
+        .route(
+            M::POST,
+            "/api/v1/cases/{id}/clarifications/{session_id}/attendance",
+            Officials(BAWASLU),
+            post(record_attendance),
+        )
+        .route(M::POST, "/api/v1/tracks/{id}/transitions", Officials(TRACK_ACTORS), post(transition_track))
+        .route(M::GET, "/api/v1/elections", Public, get(list_elections))
+        .route(M::GET, "/api/v1/catalogues/violations", Public, get(list_violations))
+        .route(M::GET, "/api/v1/deadlines", Public, get(compute_deadline))
+        .route(M::GET, "/api/v1/stats/funnel", Officials(CASE_WORKERS), get(funnel_stats))
+        .route(M::GET, "/api/v1/public/stats/funnel", Public, get(public_funnel_stats))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -119,7 +121,7 @@ pub async fn healthz(State(s): State<AppState>, ReqLang(lang): ReqLang) -> ApiRe
 }
 
 async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(openapi())
 }
 
 /// Public intake of a laporan or an anonymous informasi awal.
@@ -213,6 +215,36 @@ pub async fn list_cases(
     let items = s.netra.list_cases(&actor, &filter).await.map_err(fail(lang))?;
     let next_before = (items.len() as i64 == limit).then(|| items.last().map(|c| c.id.clone())).flatten();
     Ok(Json(CasePage { items, next_before }))
+}
+
+/// The case desk as JSON: what needs the caller's action (by deadline) or every case in scope,
+/// filtered and searched exactly like the desk page.
+#[derive(Serialize, ToSchema)]
+pub struct DeskAnswer {
+    #[schema(value_type = Vec<Object>)]
+    pub rows: Vec<netra_store::desk::DeskRow>,
+    /// Cursor for the next page (`after`), absent on the last page.
+    pub next: Option<String>,
+    #[schema(value_type = Object)]
+    pub counts: netra_store::desk::DeskCounts,
+}
+
+/// The caller's case desk: inbox (default) or all cases, with filters and full-text search.
+#[utoipa::path(get, path = "/api/v1/desk", params(crate::ui::DeskQuery), security(("bearer" = [])),
+    responses((status = 200, body = DeskAnswer), (status = 400, body = Problem), (status = 401, body = Problem)))]
+pub async fn desk(
+    State(s): State<AppState>,
+    Official(actor, lang): Official,
+    q: Result<Query<crate::ui::DeskQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<DeskAnswer>> {
+    let Query(q) = q.map_err(|e| Localised(ApiError::BadQuery(e.body_text()), lang))?;
+    let elections = netra_store::people::elections(&s.netra.db).await.map_err(fail(lang))?;
+    let (filter, problems) = crate::ui::desk_filter(&actor, &q, &elections, 200);
+    if !problems.is_empty() {
+        return Err(Localised(ApiError::BadQuery(format!("unreadable values: {}", problems.join(", "))), lang));
+    }
+    let (page, counts) = s.netra.desk(&actor, &filter).await.map_err(fail(lang))?;
+    Ok(Json(DeskAnswer { rows: page.rows, next: page.next, counts }))
 }
 
 /// One case: intake (never the reporter's identity), act, subjects with deadlines, sessions, timeline.
@@ -409,11 +441,18 @@ impl utoipa::Modify for BodyExamples {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Netra API", version = "1", description = "Supervision of ASN neutrality in Pemilu and Pilkada. Errors are application/problem+json; messages follow Accept-Language (id default, en)."),
-    paths(healthz, submit_report, create_temuan, list_cases, show_case, transition_case, schedule_clarification, record_attendance, transition_track, list_elections, list_violations, compute_deadline, funnel_stats, public_funnel_stats),
+    paths(healthz, submit_report, create_temuan, list_cases, show_case, desk, transition_case, schedule_clarification, record_attendance, transition_track, list_elections, list_violations, compute_deadline, funnel_stats, public_funnel_stats),
     components(schemas(Problem, Health, CasePage, DeadlineAnswer)),
     modifiers(&BearerScheme, &BodyExamples)
 )]
 pub struct ApiDoc;
+
+/// The whole API document: the core endpoints and the statistics endpoints.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(<crate::api_stats::StatsApiDoc as OpenApi>::openapi());
+    doc
+}
 
 #[cfg(test)]
 mod tests {
@@ -423,7 +462,7 @@ mod tests {
     /// user copying it (or a fuzzer starting from it) gets past deserialisation.
     #[test]
     fn every_request_body_example_deserialises() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(openapi()).unwrap();
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             for op in item.as_object().unwrap().values() {

@@ -29,6 +29,25 @@ impl Lang {
 
 pub const ID_ERRORS: &str = include_str!("../locales/id/errors.ftl");
 pub const EN_ERRORS: &str = include_str!("../locales/en/errors.ftl");
+pub const ID_UI: &str = include_str!("../locales/id/ui.ftl");
+pub const EN_UI: &str = include_str!("../locales/en/ui.ftl");
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Lang> {
+        match s {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
 
 /// Parses the simple-message subset of Fluent used here.
 pub fn parse_ftl(text: &str) -> HashMap<String, String> {
@@ -43,8 +62,8 @@ fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
     static ID: OnceLock<HashMap<String, String>> = OnceLock::new();
     static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
     match lang {
-        Lang::Id => ID.get_or_init(|| parse_ftl(ID_ERRORS)),
-        Lang::En => EN.get_or_init(|| parse_ftl(EN_ERRORS)),
+        Lang::Id => ID.get_or_init(|| parse_ftl(&format!("{ID_ERRORS}\n{ID_UI}"))),
+        Lang::En => EN.get_or_init(|| parse_ftl(&format!("{EN_ERRORS}\n{EN_UI}"))),
     }
 }
 
@@ -56,6 +75,15 @@ pub fn try_t(lang: Lang, key: &str) -> Option<String> {
 /// The message for `key`, or the key itself if a catalogue lacks it (a test prevents that).
 pub fn t(lang: Lang, key: &str) -> String {
     catalogue(lang).get(key).cloned().unwrap_or_else(|| key.to_owned())
+}
+
+/// The message for `key` with Fluent placeables `{ $name }` filled in.
+pub fn t_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut m = t(lang, key);
+    for (name, value) in args {
+        m = m.replace(&format!("{{ ${name} }}"), value);
+    }
+    m
 }
 
 #[cfg(test)]
@@ -70,6 +98,25 @@ mod tests {
         en.sort();
         assert_eq!(id, en);
         assert!(id.len() >= 15);
+        let mut id: Vec<_> = parse_ftl(ID_UI).into_keys().collect();
+        let mut en: Vec<_> = parse_ftl(EN_UI).into_keys().collect();
+        id.sort();
+        en.sort();
+        let missing: Vec<_> =
+            id.iter().filter(|k| !en.contains(k)).chain(en.iter().filter(|k| !id.contains(k))).collect();
+        assert!(missing.is_empty(), "keys in only one UI catalogue: {missing:?}");
+        assert!(id.len() >= 100);
+    }
+
+    #[test]
+    fn catalogues_have_no_duplicate_keys() {
+        for text in [ID_ERRORS, EN_ERRORS, ID_UI, EN_UI] {
+            let mut seen = std::collections::HashSet::new();
+            for l in text.lines().filter(|l| !l.trim_start().starts_with('#') && l.contains('=')) {
+                let k = l.split_once('=').map(|(k, _)| k.trim()).unwrap_or_default();
+                assert!(seen.insert(k.to_owned()), "duplicate key {k}");
+            }
+        }
     }
 
     #[test]

@@ -32,8 +32,10 @@ macro_rules! on_both_engines {
 
 mod admin;
 mod audit;
+mod authz;
 mod deadline;
 mod demo;
+mod import;
 mod screen;
 mod serve;
 mod support;
