@@ -53,7 +53,6 @@ async fn refuse_cross_site_forms(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
     if req.method() == axum::http::Method::POST && !req.uri().path().starts_with("/api/") {
         let h = req.headers();
         let cross = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
@@ -66,7 +65,7 @@ async fn refuse_cross_site_forms(
             (Some(_), None) => true,
         };
         if cross || foreign_origin {
-            return (axum::http::StatusCode::FORBIDDEN, "cross-site form post refused").into_response();
+            return ui::form_refused(routes::page_lang(h));
         }
     }
     next.run(req).await

@@ -32,7 +32,9 @@ use netra_store::stats::{Dimension, Funnel, Phase};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
 
-use super::render::{group_thousands, render, zone_of};
+use netra_charts::format::int as group_thousands;
+
+use super::render::{render, zone_of};
 use super::{base_ctx, core_error_page, error_page, message, non_empty, url_encode};
 use crate::AppState;
 use crate::error::Localised;

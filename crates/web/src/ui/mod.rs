@@ -105,6 +105,11 @@ fn message(status: StatusCode, lang: Lang, title_key: &str, text_key: &str) -> R
     )
 }
 
+/// A form that must not be processed (cross-site post, missing or stale CSRF token).
+pub fn form_refused(lang: Lang) -> Response {
+    message(StatusCode::FORBIDDEN, lang, "error-title", "signin-csrf")
+}
+
 pub fn forbidden_page(lang: Lang) -> Response {
     message(StatusCode::FORBIDDEN, lang, "forbidden-title", "notfound-text")
 }
@@ -181,10 +186,9 @@ impl FromRequest<AppState> for Posted {
             .await
             .map_err(|_| message(StatusCode::BAD_REQUEST, lang, "error-title", "signin-csrf"))?;
         let form = collect(pairs);
-        let expected = who.session.as_ref().map(|s| s.csrf_token.as_str()).unwrap_or("");
         let sent = form.get("_csrf").map(String::as_str).unwrap_or("");
-        if expected.is_empty() || !same(expected, sent) {
-            return Err(message(StatusCode::FORBIDDEN, lang, "error-title", "signin-csrf"));
+        if !who.session.as_ref().is_some_and(|s| s.csrf_matches(sent)) {
+            return Err(form_refused(lang));
         }
         Ok(Posted { who, form })
     }
@@ -432,24 +436,8 @@ async fn enrol_submit(
 
 /// The QR code travels as a `data:` image so the page needs no inline SVG styling.
 mod base64_svg {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
     pub fn encode(svg: &str) -> String {
-        let b = svg.as_bytes();
-        let mut out = String::from("data:image/svg+xml;base64,");
-        for chunk in b.chunks(3) {
-            let n = (chunk[0] as u32) << 16
-                | (*chunk.get(1).unwrap_or(&0) as u32) << 8
-                | *chunk.get(2).unwrap_or(&0) as u32;
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
+        format!("data:image/svg+xml;base64,{}", data_encoding::BASE64.encode(svg.as_bytes()))
     }
 
     #[cfg(test)]
@@ -941,32 +929,38 @@ async fn case_zone(s: &AppState, who: &Principal, case_id: &str) -> Result<chron
     }
 }
 
+/// Reads a posted form into the JSON object of a command, with dates in the case's time zone. A form
+/// that cannot be read re-displays the case page with each field's problem and what was typed.
+async fn command_fields(
+    s: &AppState,
+    who: &Principal,
+    case_id: &str,
+    form_id: &str,
+    fields: &[forms::Field],
+    form: &Submitted,
+) -> Result<Map<String, serde_json::Value>, Response> {
+    let zone = case_zone(s, who, case_id).await?;
+    match to_json(fields, form, zone) {
+        Ok(m) => Ok(m),
+        Err(p) => {
+            let view = match s.netra.case_view(&who.actor, case_id).await {
+                Ok(v) => v,
+                Err(e) => return Err(core_error_page(who, e)),
+            };
+            let state = problems_state(who.lang, form_id, form.clone(), p);
+            Err(show_case(s, who, &view, Some(state), None, StatusCode::UNPROCESSABLE_ENTITY).await)
+        }
+    }
+}
+
 async fn case_action(State(s): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
     let Posted { who, form } = posted;
     let action = form.get("action").cloned().unwrap_or_default();
     let form_id = format!("case-{action}");
     let Some(fields) = case_fields(&action) else { return forbidden_page(who.lang) };
-    let zone = match case_zone(&s, &who, &id).await {
-        Ok(z) => z,
-        Err(r) => return r,
-    };
-    let mut cmd = match to_json(fields, &form, zone) {
+    let mut cmd = match command_fields(&s, &who, &id, &form_id, fields, &form).await {
         Ok(m) => m,
-        Err(p) => {
-            let view = match s.netra.case_view(&who.actor, &id).await {
-                Ok(v) => v,
-                Err(e) => return core_error_page(&who, e),
-            };
-            return show_case(
-                &s,
-                &who,
-                &view,
-                Some(problems_state(who.lang, &form_id, form, p)),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(r) => return r,
     };
     cmd.insert("action".into(), json!(action));
     if action == "decide" {
@@ -992,27 +986,9 @@ async fn case_action(State(s): State<AppState>, Path(id): Path<String>, posted: 
 
 async fn schedule(State(s): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
     let Posted { who, form } = posted;
-    let zone = match case_zone(&s, &who, &id).await {
-        Ok(z) => z,
-        Err(r) => return r,
-    };
-    let mut m = match to_json(SCHEDULE_FIELDS, &form, zone) {
+    let mut m = match command_fields(&s, &who, &id, "schedule", SCHEDULE_FIELDS, &form).await {
         Ok(m) => m,
-        Err(p) => {
-            let view = match s.netra.case_view(&who.actor, &id).await {
-                Ok(v) => v,
-                Err(e) => return core_error_page(&who, e),
-            };
-            return show_case(
-                &s,
-                &who,
-                &view,
-                Some(problems_state(who.lang, "schedule", form, p)),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(r) => return r,
     };
     if m.get("subject_track_id").and_then(|v| v.as_str()).is_some_and(str::is_empty) {
         m.remove("subject_track_id");
@@ -1052,27 +1028,9 @@ async fn track_action(State(s): State<AppState>, Path(track_id): Path<String>, p
         Ok(c) => c,
         Err(_) => return core_error_page(&who, CoreError::NotFound),
     };
-    let zone = match case_zone(&s, &who, &case_id).await {
-        Ok(z) => z,
-        Err(r) => return r,
-    };
-    let mut cmd = match to_json(fields, &form, zone) {
+    let mut cmd = match command_fields(&s, &who, &case_id, &form_id, fields, &form).await {
         Ok(m) => m,
-        Err(p) => {
-            let view = match s.netra.case_view(&who.actor, &case_id).await {
-                Ok(v) => v,
-                Err(e) => return core_error_page(&who, e),
-            };
-            return show_case(
-                &s,
-                &who,
-                &view,
-                Some(problems_state(who.lang, &form_id, form, p)),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(r) => return r,
     };
     cmd.insert("action".into(), json!(action));
     let req = json!({"expected_version": version_of(&form), "command": cmd});

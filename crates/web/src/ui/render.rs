@@ -42,7 +42,7 @@ fn env() -> &'static Environment<'static> {
         env.add_filter("when", when_filter);
         env.add_filter("day", day_filter);
         env.add_filter("region_name", region_name_filter);
-        env.add_filter("num", |n: i64| group_thousands(n));
+        env.add_filter("num", netra_charts::format::int);
         env.add_filter("truncate", truncate);
         env
     })
@@ -163,19 +163,6 @@ fn truncate(s: String, n: usize) -> String {
     if s.chars().count() <= n { s } else { format!("{}…", s.chars().take(n).collect::<String>().trim_end()) }
 }
 
-/// 1234567 → "1.234.567" (Indonesian thousands separator).
-pub fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 /// Renders `name` with `ctx`; a template error is logged and becomes a plain 500.
 pub fn render(status: StatusCode, name: &str, ctx: Value) -> Response {
     match env().get_template(name).and_then(|t| t.render(ctx)) {
@@ -205,6 +192,7 @@ mod tests {
 
     #[test]
     fn thousands_use_dots() {
+        use netra_charts::format::int as group_thousands;
         assert_eq!(group_thousands(0), "0");
         assert_eq!(group_thousands(694), "694");
         assert_eq!(group_thousands(1234567), "1.234.567");
