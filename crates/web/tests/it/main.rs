@@ -4,3 +4,4 @@ mod dashboard;
 mod e2e;
 mod pages;
 mod routes;
+mod stats_api;

@@ -1,9 +1,7 @@
 //! Bad input (each a specific typed error with a stable code), the streaming size limit, the key
 //! file, and tamper detection on the local-folder store.
 
-mod common;
-
-use common::read;
+use crate::common::read;
 use netra_evidence::{Error, EvidenceConfig, EvidenceKeys, Upload, UploadBuffer, UploadPolicy, Vault, read_upload};
 
 fn small_policy(max: u64) -> UploadPolicy {

@@ -2,11 +2,9 @@
 //! in-process on 127.0.0.1:0 with SigV4 authentication, and the vault talks to it through
 //! `object_store`'s S3 client exactly as it would to MinIO, Garage or AWS.
 
-mod common;
-
 use std::path::Path;
 
-use common::read;
+use crate::common::read;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnBuilder;
 use netra_evidence::{Cleaning, EvidenceConfig, S3Config, StorageConfig, Upload, Vault};
@@ -71,8 +69,8 @@ async fn s3_store_round_trips_and_detects_tampering() -> anyhow::Result<()> {
         assert_eq!(vault.read_original(&ing.original_key, &ing.sha256).await?, bytes, "{file}");
         if let Some(d) = &ing.derivative {
             let clean = vault.read_derivative(&d.key, &d.sha256).await?;
-            for part in common::visible_bytes(if file.ends_with(".docx") { "docx" } else { "pdf" }, &clean) {
-                assert!(!common::contains(&part, b"CANARY"), "{file}: derivative not clean");
+            for part in crate::common::visible_bytes(if file.ends_with(".docx") { "docx" } else { "pdf" }, &clean) {
+                assert!(!crate::common::contains(&part, b"CANARY"), "{file}: derivative not clean");
             }
         } else {
             assert!(matches!(ing.cleaning, Cleaning::NotPossible { .. }), "{file}");

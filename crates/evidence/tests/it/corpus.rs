@@ -4,11 +4,9 @@
 //! original is decrypted with the age identity straight from the key file and hashed against the
 //! recorded SHA-256.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use netra_evidence::{Cleaning, EvidenceConfig, EvidenceKeys, MediaKind, Upload, Vault};
 
 const SECRETS: &[&[u8]] = &[b"CANARY", b"<x:xmpmeta", b"http://ns.adobe.com/xap", b"Photoshop 3.0"];
