@@ -5,11 +5,14 @@
 //! - `seed-cases --data DIR --cases N`: insert N cases (intake, case, subject track) into one.
 //! - `gen-posts --posts N -o FILE`: write N synthetic Indonesian posts (JSONL) for `netra screen score`.
 //! - `run --netra PATH`: seed temporary databases, time the measured commands and print the table.
+//! - `trivial-server --listen ADDR`: the submission benchmark's baseline server.
 
+mod desk;
 mod posts;
 mod run;
 mod screen;
 mod seed;
+mod submit;
 
 use std::path::PathBuf;
 
@@ -47,6 +50,11 @@ enum Command {
     },
     /// Seed temporary databases, run every benchmark and print medians, baselines and ratios.
     Run(run::RunArgs),
+    /// The submission benchmark's baseline: a trivial axum JSON handler (started by `run`).
+    TrivialServer {
+        #[arg(long)]
+        listen: std::net::SocketAddr,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -81,6 +89,7 @@ fn main() -> std::process::ExitCode {
                 );
             }
             Command::Run(args) => run::run(args).await?,
+            Command::TrivialServer { listen } => submit::trivial_server(listen).await?,
         }
         anyhow::Ok(())
     });

@@ -41,6 +41,26 @@ pub struct RunArgs {
     /// Lexicon file for `netra screen score`.
     #[arg(long, default_value = "data/lexicon/example-election.json")]
     lexicon: PathBuf,
+    /// How long the submission benchmark loads `netra serve`.
+    #[arg(long, default_value_t = 180)]
+    submit_seconds: u64,
+    /// How long the trivial-handler baseline is loaded.
+    #[arg(long, default_value_t = 30)]
+    submit_baseline_seconds: u64,
+    /// Concurrent clients of the submission benchmark.
+    #[arg(long, default_value_t = 64)]
+    submit_clients: usize,
+    /// Share of submissions resent with the same Idempotency-Key, in percent.
+    #[arg(long, default_value_t = 10)]
+    submit_retry_pct: u64,
+    /// Cases of the desk benchmark's large database (its baseline has --desk-small-cases).
+    #[arg(long, default_value_t = 1_000_000)]
+    desk_cases: u64,
+    #[arg(long, default_value_t = 10_000)]
+    desk_small_cases: u64,
+    /// How long 16 officials load the desk on each database.
+    #[arg(long, default_value_t = 60)]
+    desk_seconds: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,6 +69,8 @@ enum Section {
     Serve,
     Demo,
     Screen,
+    Submit,
+    Desk,
 }
 
 /// One row of the time table.
@@ -117,6 +139,22 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     if wants(Section::Screen) {
         crate::screen::screen_bench(&netra, &work, args.posts, &args.lexicon, args.runs, &mut report)?;
+    }
+    if wants(Section::Submit) {
+        crate::submit::submit_bench(
+            &netra,
+            &work,
+            args.submit_seconds,
+            args.submit_baseline_seconds,
+            args.submit_clients,
+            args.submit_retry_pct,
+            &mut report,
+        )
+        .await?;
+    }
+    if wants(Section::Desk) {
+        crate::desk::desk_bench(&netra, &work, args.desk_cases, args.desk_small_cases, args.desk_seconds, &mut report)
+            .await?;
     }
     print_report(&report);
 
@@ -334,7 +372,7 @@ fn demo_bench(netra: &Path, work: &Path, runs: usize, report: &mut Report) -> an
 // ---------------------------------------------------------------------------------------------
 
 /// `netra --data DIR ARGS…` on the embedded SQLite default, whatever the caller's environment says.
-fn netra_cmd(netra: &Path, dir: &Path, args: &[&str]) -> Command {
+pub(crate) fn netra_cmd(netra: &Path, dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(netra);
     c.arg("--data")
         .arg(dir)
@@ -406,7 +444,7 @@ async fn serve_once(netra: &Path, dir: &Path, client: &reqwest::Client, log: &Pa
 }
 
 /// SIGINT, then SIGKILL if the process is still there after 10 s.
-async fn stop(child: &mut std::process::Child) -> anyhow::Result<()> {
+pub(crate) async fn stop(child: &mut std::process::Child) -> anyhow::Result<()> {
     if child.try_wait()?.is_some() {
         return Ok(());
     }

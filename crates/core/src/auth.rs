@@ -397,7 +397,8 @@ pub fn check_password(username: &str, password: &str) -> Result<(), AuthError> {
     Ok(())
 }
 
-fn argon2id() -> Argon2<'static> {
+/// Argon2id with the OWASP parameters: passwords here, receipt codes in [`crate::portal`].
+pub(crate) fn argon2id() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, PASSWORD_PARAMS)
 }
 

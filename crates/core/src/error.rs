@@ -39,6 +39,8 @@ pub enum CoreError {
     DeadlineNotPassed { rule: String, due: String },
     #[error("this Idempotency-Key was already used with a different request body")]
     IdempotencyMismatch,
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     #[error("sealed data could not be decrypted")]
     Seal,
     #[error(transparent)]

@@ -186,6 +186,13 @@ pub struct Evidence<'a> {
 }
 
 impl Netra {
+    /// The evidence of a case as its reporter sees it (after [`Netra::open_receipt`]): generated
+    /// names, cleaned copies only. Needs no vault: it only lists.
+    pub(crate) async fn reporter_evidence(&self, case_id: &str) -> Result<Vec<EvidenceView>, CoreError> {
+        let list = rows::for_case(&self.db.pool, case_id).await?;
+        Ok(list.iter().map(|r| view(r, Sight::REPORTER)).collect())
+    }
+
     /// Evidence use cases over `vault` (the object store and the evidence key).
     pub fn evidence<'a>(&'a self, vault: &'a Vault) -> Evidence<'a> {
         Evidence { netra: self, vault }

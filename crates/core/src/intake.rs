@@ -5,7 +5,6 @@
 //! dropped), the reporter's identity is sealed, and intake + case + act + subjects + audit event are
 //! written in one transaction. The receipt code is shown once and stored only as an Argon2id hash.
 
-use argon2::{Argon2, PasswordHasher};
 use chrono::{DateTime, Utc};
 use netra_domain::catalogue;
 use netra_domain::ids::{Nik, Nip, PppkNumber, RegionCode};
@@ -14,7 +13,7 @@ use netra_domain::policy::{self, Action, Actor};
 use netra_domain::region::RegionLevel;
 use netra_domain::workflow::CaseState;
 use netra_store::audit::{self, NewEvent};
-use netra_store::cases::{self, ActRecord, CaseRecord, IntakeRecord, StoredResponse};
+use netra_store::cases::{self, ActRecord, CaseRecord, IntakeRecord, StoredReceipt, StoredResponse};
 use netra_store::codec::new_id;
 use netra_store::{StoreError, people};
 use serde::{Deserialize, Serialize};
@@ -23,7 +22,8 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::deadlines::{case_deadline, case_time_zone, due_at};
-use crate::seal::{IdempotencyKeys, random_bytes};
+use crate::portal::Receipt;
+use crate::seal::IdempotencyKeys;
 use crate::{CoreError, FieldError, Netra};
 
 /// Reporter identity for a formal laporan (the law requires name and address). Sealed at rest.
@@ -318,19 +318,6 @@ pub fn handling_region_for(act_region: &RegionCode) -> RegionCode {
     act_region.ancestor_at(RegionLevel::Regency).unwrap_or_else(|| act_region.clone())
 }
 
-fn receipt_code() -> String {
-    // 20 decimal digits from the OS CSPRNG (≈66 bits); rejection sampling keeps digits uniform.
-    let mut out = String::with_capacity(20);
-    while out.len() < 20 {
-        for b in random_bytes::<32>() {
-            if b < 250 && out.len() < 20 {
-                out.push(char::from(b'0' + b % 10));
-            }
-        }
-    }
-    out
-}
-
 impl Netra {
     async fn resolve_election(&self, id_or_code: &str) -> Result<Option<Election>, CoreError> {
         match people::election(&self.db, id_or_code).await {
@@ -431,9 +418,13 @@ impl Netra {
         let (Some(kind), Some(v), true) = (kind, v, errs.is_empty()) else {
             return Err(CoreError::Invalid(errs));
         };
-        let receipt = receipt_code();
-        let receipt_hash =
-            Argon2::default().hash_password(receipt.as_bytes()).map_err(|_| CoreError::Seal)?.to_string();
+        let receipt = Receipt::generate();
+        let receipt_hash = tokio::task::spawn_blocking({
+            let r = receipt.clone();
+            move || r.hash()
+        })
+        .await
+        .map_err(|_| CoreError::Seal)??;
         let identity = input.reporter.as_ref().map(|r| serde_json::to_vec(r).expect("serialisable"));
         let idem = keys.as_ref().map(|k| Idem { keys: k, request_hash: request_hash.clone() });
         match self
@@ -505,7 +496,7 @@ impl Netra {
         known_at: DateTime<Utc>,
         act: &ActInput,
         created_by: &str,
-        receipt: Option<(&str, &str)>,
+        receipt: Option<(&Receipt, &str)>,
         identity: Option<&[u8]>,
         office: Option<RegionCode>,
         idem: Option<Idem<'_>>,
@@ -566,7 +557,8 @@ impl Netra {
             None => None,
         };
         let mut tx = self.db.begin_write().await?;
-        cases::insert_intake(&mut tx, &intake, receipt.map(|r| r.1)).await?;
+        let stored = receipt.map(|(code, hash)| StoredReceipt { selector: code.selector(), hash });
+        cases::insert_intake(&mut tx, &intake, stored).await?;
         if let Some(identity) = identity {
             let (nonce, ct) = self.sealer.seal(identity, intake.id.as_bytes());
             cases::insert_sealed_identity(&mut tx, &intake.id, self.sealer.key_id(), &nonce, &ct).await?;
@@ -644,7 +636,7 @@ impl Netra {
             kind: kind.as_str().to_owned(),
             state: CaseState::Received.as_str().to_owned(),
             received_at: now,
-            receipt_code: receipt.map(|r| r.0.to_owned()),
+            receipt_code: receipt.map(|r| r.0.digits().to_owned()),
             reporting_deadline: deadline,
             late,
         };

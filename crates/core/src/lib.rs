@@ -9,6 +9,8 @@ pub mod error;
 pub mod evidence;
 pub mod import;
 pub mod intake;
+pub mod portal;
+pub mod risk;
 pub mod seal;
 pub mod stats;
 pub mod tracks;
@@ -64,11 +66,24 @@ pub struct Netra {
     pub sealer: Arc<Sealer>,
     pub numbering: Arc<NumberTemplate>,
     pub clock: Arc<dyn Clock>,
+    pub rate_limits: portal::RateLimits,
 }
 
 impl Netra {
     pub fn new(db: Db, sealer: Sealer, numbering: NumberTemplate, clock: Arc<dyn Clock>) -> Self {
-        Netra { db, sealer: Arc::new(sealer), numbering: Arc::new(numbering), clock }
+        Netra {
+            db,
+            sealer: Arc::new(sealer),
+            numbering: Arc::new(numbering),
+            clock,
+            rate_limits: portal::RateLimits::default(),
+        }
+    }
+
+    /// Replaces the public endpoints' rate limits (`RateLimits::off()` for benchmarks).
+    pub fn with_rate_limits(mut self, limits: portal::RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

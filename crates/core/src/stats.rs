@@ -716,7 +716,11 @@ fn ratio(a: i64, b: i64) -> Option<f64> {
 // ---------------------------------------------------------------------------------------------
 
 impl Netra {
-    async fn stats_filter(&self, actor: &Actor, p: &StatsParams) -> Result<(String, StatsFilter), CoreError> {
+    pub(crate) async fn stats_filter(
+        &self,
+        actor: &Actor,
+        p: &StatsParams,
+    ) -> Result<(String, StatsFilter), CoreError> {
         policy::can(actor, Action::ListCases, None)?;
         if let Some(r) = &p.region {
             let code =
@@ -735,7 +739,7 @@ impl Netra {
         Ok((e.code, f))
     }
 
-    async fn public_filter(&self, election: &str) -> Result<(Actor, String, StatsFilter), CoreError> {
+    pub(crate) async fn public_filter(&self, election: &str) -> Result<(Actor, String, StatsFilter), CoreError> {
         let e = people::election(&self.db, election).await?;
         let f = StatsFilter { election_id: e.id, ..StatsFilter::default() };
         Ok((Actor::system("public-stats"), e.code, f))

@@ -15,4 +15,5 @@ pub mod model;
 pub mod numbering;
 pub mod policy;
 pub mod region;
+pub mod risk;
 pub mod workflow;

@@ -100,6 +100,10 @@ pub enum Action {
     Unseal,
     /// See the unseal requests of a case (who asked, why, what was decided; never the identity).
     ListUnsealRequests,
+    /// Read the messages a reporter exchanged with the handling office.
+    ReadReporterMessages,
+    /// Write to the reporter through the portal.
+    MessageReporter,
 }
 
 /// Facts about the object an action touches, as far as policy needs them.
@@ -148,6 +152,8 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::RequestUnseal | Action::Unseal => role.is_bawaslu(),
         Action::DecideUnseal => role == Role::IdentityCustodian,
         Action::ListUnsealRequests => role.is_bawaslu() || role == Role::IdentityCustodian,
+        // What a reporter writes can identify them: it stays with the office handling the report.
+        Action::ReadReporterMessages | Action::MessageReporter => role.is_bawaslu(),
     }
 }
 

@@ -47,6 +47,14 @@ enum Command {
         /// through a reverse proxy).
         #[arg(long, env = "NETRA_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Rate-limit public clients by the last `X-Forwarded-For` entry: only behind a reverse
+        /// proxy that sets it (the address is never stored or logged either way).
+        #[arg(long, env = "NETRA_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
+        /// Turn off the public endpoints' rate limits (docs/portal.md). For load tests only: in
+        /// production they are what stops receipt guessing.
+        #[arg(long, env = "NETRA_NO_PUBLIC_RATE_LIMITS")]
+        no_public_rate_limits: bool,
         /// Load the demo dataset first (no-op if already loaded).
         #[arg(long)]
         demo: bool,
@@ -71,6 +79,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Evidence store commands (local folder or S3, see docs/evidence.md).
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
     },
     /// Import historical recap sheets (CSV, XLSX) as cases; see docs/import.md.
     Import(import::ImportArgs),
@@ -151,6 +164,26 @@ enum AdminCommand {
         #[arg(long)]
         id: String,
     },
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Re-hash every stored original and cleaned copy against the recorded SHA-256; exits 1 and
+    /// names each object that is missing, changed or cannot be decrypted.
+    Verify,
+    /// Delete stored objects that no evidence row references (an upload interrupted between the
+    /// object and its row). Serving does this at start-up too.
+    CollectOrphans {
+        /// Leave objects younger than this many minutes alone (uploads in flight on other nodes).
+        #[arg(long, default_value_t = 60)]
+        older_than_minutes: i64,
+    },
+}
+
+/// The evidence vault of this data folder (or S3, from `NETRA_S3_*`).
+fn open_vault(data: &Path) -> anyhow::Result<netra_evidence::Vault> {
+    let cfg = netra_evidence::EvidenceConfig::from_env(data).context("evidence storage configuration")?;
+    netra_evidence::Vault::open(&cfg).context("opening the evidence store")
 }
 
 #[derive(Subcommand)]
@@ -332,6 +365,58 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Evidence { command } => {
+            let db = open(&cli.storage).await?;
+            let vault = open_vault(&cli.storage.data)?;
+            let netra = Netra::new(
+                db.clone(),
+                Sealer::new(seal_key(&cli.storage.data)?),
+                NumberTemplate::default_template(),
+                Arc::new(SystemClock),
+            );
+            let started = std::time::Instant::now();
+            let code = match command {
+                EvidenceCommand::Verify => {
+                    let r = netra.evidence(&vault).verify_all().await?;
+                    for p in &r.problems {
+                        println!(
+                            "{} evidence {} (case {}) {} {}: {}",
+                            p.problem.to_uppercase(),
+                            p.evidence_id,
+                            p.case_id,
+                            p.object,
+                            p.key,
+                            p.detail
+                        );
+                    }
+                    if r.is_intact() {
+                        println!(
+                            "evidence intact: {} files, {} objects re-hashed ({:.2?})",
+                            r.evidence,
+                            r.objects,
+                            started.elapsed()
+                        );
+                        ExitCode::SUCCESS
+                    } else {
+                        println!("evidence NOT intact: {} problem(s) in {} files", r.problems.len(), r.evidence);
+                        ExitCode::from(1)
+                    }
+                }
+                EvidenceCommand::CollectOrphans { older_than_minutes } => {
+                    let r =
+                        netra.evidence(&vault).collect_orphans(chrono::Duration::minutes(older_than_minutes)).await?;
+                    println!(
+                        "{} objects scanned, {} orphans deleted, {} unreferenced but younger than {older_than_minutes} min",
+                        r.scanned,
+                        r.deleted.len(),
+                        r.too_young
+                    );
+                    ExitCode::SUCCESS
+                }
+            };
+            db.close().await;
+            Ok(code)
+        }
         Command::Audit { command: AuditCommand::Verify } => {
             let db = open(&cli.storage).await?;
             let started = std::time::Instant::now();
@@ -436,7 +521,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { listen, demo, case_number_template, bawaslu_region_map, secure_cookies } => {
+        Command::Serve {
+            listen,
+            demo,
+            case_number_template,
+            bawaslu_region_map,
+            secure_cookies,
+            trust_forwarded_for,
+            no_public_rate_limits,
+        } => {
             let numbering = numbering(&case_number_template, bawaslu_region_map.as_deref())?;
             let db = open(&cli.storage).await?;
             let key = seal_key(&cli.storage.data)?;
@@ -454,12 +547,25 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if indexed > 0 {
                 tracing::info!(cases = indexed, "search index built for existing cases");
             }
-            let netra = Netra::new(db.clone(), Sealer::new(key), numbering, Arc::new(SystemClock));
+            let mut netra = Netra::new(db.clone(), Sealer::new(key), numbering, Arc::new(SystemClock));
+            if no_public_rate_limits {
+                tracing::warn!("public rate limits are OFF (--no-public-rate-limits): for load tests only");
+                netra = netra.with_rate_limits(netra_core::portal::RateLimits::off());
+            }
+            let vault = open_vault(&cli.storage.data)?;
+            // Objects of uploads whose row never committed (a crash between the two writes). An
+            // hour's grace leaves other nodes' uploads in flight alone.
+            let orphans = netra.evidence(&vault).collect_orphans(chrono::Duration::hours(1)).await?;
+            if !orphans.deleted.is_empty() {
+                tracing::info!(removed = orphans.deleted.len(), "orphaned evidence objects removed");
+            }
+            let config = netra_web::WebConfig { secure_cookies, trust_forwarded_for, evidence: Some(Arc::new(vault)) };
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, "netra listening");
             println!("Netra listening on http://{addr}");
-            axum::serve(listener, netra_web::router_with(netra, netra_web::WebConfig { secure_cookies }))
+            let app = netra_web::router_with(netra, config);
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

@@ -32,9 +32,20 @@ pub struct IntakeRecord {
     pub created_by: String,
 }
 
-const INSERT_INTAKE: &str = "INSERT INTO intakes (id, kind, channel, election_id, known_at, received_at, receipt_hash, late, late_rule, late_due_at, summary, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+const INSERT_INTAKE: &str = "INSERT INTO intakes (id, kind, channel, election_id, known_at, received_at, receipt_hash, late, late_rule, late_due_at, summary, created_by, receipt_selector) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
-pub async fn insert_intake(tx: &mut Tx, i: &IntakeRecord, receipt_hash: Option<&str>) -> Result<(), StoreError> {
+/// The stored half of a receipt code: its clear selector and the Argon2id hash of the whole code.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredReceipt<'a> {
+    pub selector: &'a str,
+    pub hash: &'a str,
+}
+
+pub async fn insert_intake(
+    tx: &mut Tx,
+    i: &IntakeRecord,
+    receipt: Option<StoredReceipt<'_>>,
+) -> Result<(), StoreError> {
     sqlx::query(INSERT_INTAKE)
         .bind(&i.id)
         .bind(i.kind.as_str())
@@ -42,12 +53,13 @@ pub async fn insert_intake(tx: &mut Tx, i: &IntakeRecord, receipt_hash: Option<&
         .bind(&i.election_id)
         .bind(ms(i.known_at))
         .bind(ms(i.received_at))
-        .bind(receipt_hash.map(str::to_owned))
+        .bind(receipt.map(|r| r.hash.to_owned()))
         .bind(i.late)
         .bind(i.late_rule.clone())
         .bind(i.late_due_at.map(ms))
         .bind(&i.summary)
         .bind(&i.created_by)
+        .bind(receipt.map(|r| r.selector.to_owned()))
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -185,6 +197,17 @@ where
         q = q.bind(b);
     }
     let r = q.fetch_optional(exec).await?.ok_or(StoreError::NotFound)?;
+    row_to_case(&r)
+}
+
+/// A case by id with no scope at all: only for a reporter whose receipt code was just verified
+/// against this case's intake (`netra_core::portal`).
+pub async fn case_of_verified_receipt<'e, E>(exec: E, id: &str) -> Result<CaseRecord, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1"));
+    let r = sqlx::query(sql).bind(id.to_owned()).fetch_optional(exec).await?.ok_or(StoreError::NotFound)?;
     row_to_case(&r)
 }
 

@@ -45,10 +45,10 @@ use sqlx::SqlSafeStr;
 pub fn migrations(dialect: Dialect) -> Vec<Migration> {
     match dialect {
         Dialect::Sqlite => {
-            migration_set!("sqlite": 1 "0001" "init", 2 "0002" "audit_rowid", 3 "0003" "auth", 4 "0004" "custody", 5 "0005" "search", 6 "0006" "evidence", 7 "0007" "import")
+            migration_set!("sqlite": 1 "0001" "init", 2 "0002" "audit_rowid", 3 "0003" "auth", 4 "0004" "custody", 5 "0005" "search", 6 "0006" "evidence", 7 "0007" "import", 8 "0008" "portal")
         }
         Dialect::Postgres => {
-            migration_set!("postgres": 1 "0001" "init", 2 "0002" "audit_rowid", 3 "0003" "auth", 4 "0004" "custody", 5 "0005" "search", 6 "0006" "evidence", 7 "0007" "import")
+            migration_set!("postgres": 1 "0001" "init", 2 "0002" "audit_rowid", 3 "0003" "auth", 4 "0004" "custody", 5 "0005" "search", 6 "0006" "evidence", 7 "0007" "import", 8 "0008" "portal")
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod evidence;
 pub mod import;
 pub mod people;
+pub mod portal;
 pub mod reference;
 pub mod stats;
 pub mod users;

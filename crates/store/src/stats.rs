@@ -530,3 +530,55 @@ pub async fn intervals(db: &Db, actor: &Actor, f: &StatsFilter) -> Result<Vec<In
     }
     Ok(out)
 }
+
+/// Inputs of the risk index (`netra_domain::risk`) per province (`prefix_len` 2) or kabupaten/kota
+/// (`prefix_len` 5) of the handling office, in the ASN unit. Cases handled by a province office
+/// count for the province only; cases without a handling region (Bawaslu RI) count nowhere.
+/// A recommendation is unenforced when the PPK blocked it, it was escalated or marked overdue, or
+/// its PPK deadline passed before `now` without a sanction (whether or not anyone marked it).
+pub async fn risk_inputs(
+    db: &Db,
+    actor: &Actor,
+    f: &StatsFilter,
+    prefix_len: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<netra_domain::risk::RegionInputs>, StoreError> {
+    let mut w = Where::new(actor, f);
+    let now = w.next(Arg::Int(ms(now)));
+    let forwarded = "t.state NOT IN ('in_bawaslu', 'not_forwarded')";
+    let recommended = "t.state IN ('recommendation_issued', 'awaiting_ppk', 'overdue', 'data_blocked', 'escalated', 'sanctioned', 'unblocked')";
+    let unenforced = format!(
+        "(t.state IN ('overdue', 'escalated', 'data_blocked') OR t.data_blocked = TRUE \
+         OR (t.state = 'awaiting_ppk' AND t.deadline_at < {now}))"
+    );
+    let senior = "(a.territorial_head = TRUE OR a.position_class IN ('jpt_utama', 'jpt_madya', 'jpt_pratama'))";
+    let sql = format!(
+        "SELECT SUBSTR(c.handling_region, 1, {prefix_len}) AS k,
+            CAST(COUNT(t.id) AS BIGINT) AS reported,
+            CAST(SUM(CASE WHEN t.state <> 'in_bawaslu' THEN 1 ELSE 0 END) AS BIGINT) AS decided,
+            CAST(SUM(CASE WHEN {forwarded} THEN 1 ELSE 0 END) AS BIGINT) AS forwarded,
+            CAST(SUM(CASE WHEN {senior} THEN 1 ELSE 0 END) AS BIGINT) AS senior,
+            CAST(SUM(CASE WHEN {recommended} THEN 1 ELSE 0 END) AS BIGINT) AS recommended,
+            CAST(SUM(CASE WHEN {unenforced} THEN 1 ELSE 0 END) AS BIGINT) AS unenforced
+         FROM cases c JOIN subject_tracks t ON t.case_id = c.id JOIN civil_servants a ON a.id = t.civil_servant_id
+         WHERE {cases} AND {tracks} AND LENGTH(c.handling_region) >= {prefix_len}
+         GROUP BY SUBSTR(c.handling_region, 1, {prefix_len}) ORDER BY 1",
+        cases = w.cases,
+        tracks = w.tracks
+    );
+    w.fetch(db, sql)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(netra_domain::risk::RegionInputs {
+                region: r.try_get("k")?,
+                asn_reported: bigint(r, "reported")?,
+                asn_decided: bigint(r, "decided")?,
+                asn_forwarded: bigint(r, "forwarded")?,
+                asn_senior: bigint(r, "senior")?,
+                asn_recommended: bigint(r, "recommended")?,
+                asn_unenforced: bigint(r, "unenforced")?,
+            })
+        })
+        .collect()
+}

@@ -351,6 +351,46 @@ macro_rules! on_all_backends {
     };
 }
 
+/// The fixture most tests start from: reference data, the Pilkada 2024 election (`el-pilkada`,
+/// code `pilkada-2024`, preparation → campaign → quiet period → voting on 27 November) and the
+/// Kota Semarang government (`ag-smg`, code `pemkot-semarang`, region `33.74`).
+pub async fn seed_pilkada_2024(db: &netra_store::Db) -> Result<(), netra_store::StoreError> {
+    use netra_domain::model::{AgencyKind, Election, ElectionKind, Stage, StageKind};
+    use netra_store::people::{self, Agency};
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("fixture date");
+    netra_store::reference::ensure_loaded(db, chrono::Utc::now()).await?;
+    let mut tx = db.begin_write().await?;
+    let election = Election {
+        id: "el-pilkada".into(),
+        code: "pilkada-2024".into(),
+        name: "Pemilihan Serentak 2024".into(),
+        kind: ElectionKind::RegionalSimultaneous,
+        year: 2024,
+        voting_day: d("2024-11-27"),
+        stages: vec![
+            Stage { kind: StageKind::Preparation, starts_on: d("2024-01-26"), ends_on: d("2024-09-21") },
+            Stage { kind: StageKind::Campaign, starts_on: d("2024-09-25"), ends_on: d("2024-11-23") },
+            Stage { kind: StageKind::QuietPeriod, starts_on: d("2024-11-24"), ends_on: d("2024-11-26") },
+            Stage { kind: StageKind::Voting, starts_on: d("2024-11-27"), ends_on: d("2024-11-27") },
+        ],
+        regions: vec![],
+    };
+    people::insert_election(&mut tx, &election, 1, 0).await?;
+    people::insert_agency(
+        &mut tx,
+        &Agency {
+            id: "ag-smg".into(),
+            code: "pemkot-semarang".into(),
+            name: "Pemerintah Kota Semarang".into(),
+            kind: AgencyKind::Regency,
+            region_code: Some("33.74".into()),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(netra_store::StoreError::from)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

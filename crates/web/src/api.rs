@@ -130,9 +130,10 @@ async fn openapi_json() -> impl IntoResponse {
 /// returns the same receipt instead of creating a second report.
 #[utoipa::path(post, path = "/api/v1/reports", request_body = ReportInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Client-chosen key that makes retries safe")),
-    responses((status = 201, body = ReportReceipt), (status = 400, body = Problem), (status = 422, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 201, body = ReportReceipt), (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
 pub async fn submit_report(
     State(s): State<AppState>,
+    crate::routes::PublicClient(client): crate::routes::PublicClient,
     headers: HeaderMap,
     ApiJson(input): ApiJson<ReportInput>,
 ) -> ApiResult<Response> {
@@ -141,6 +142,7 @@ pub async fn submit_report(
     if key.is_some_and(|k| k.len() > 200) {
         return Err(Localised(ApiError::BadQuery("Idempotency-Key longer than 200 characters".into()), lang));
     }
+    s.netra.check_rate_limit(netra_core::portal::Limit::Submission, &client).await.map_err(fail(lang))?;
     let receipt = s.netra.submit_report(&input, key).await.map_err(fail(lang))?;
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
 }
@@ -451,6 +453,7 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(<crate::api_stats::StatsApiDoc as OpenApi>::openapi());
+    doc.merge(<crate::api_portal::PortalApiDoc as OpenApi>::openapi());
     doc
 }
 
@@ -473,6 +476,9 @@ mod tests {
                 let ok = match name {
                     "ReportInput" => serde_json::from_value::<ReportInput>(ex).map(drop),
                     "TemuanInput" => serde_json::from_value::<TemuanInput>(ex).map(drop),
+                    "ReceiptRequest" => serde_json::from_value::<crate::api_portal::ReceiptRequest>(ex).map(drop),
+                    "ReceiptMessage" => serde_json::from_value::<crate::api_portal::ReceiptMessage>(ex).map(drop),
+                    "MessageInput" => serde_json::from_value::<crate::api_portal::MessageInput>(ex).map(drop),
                     "CaseTransitionRequest" => serde_json::from_value::<CaseTransitionRequest>(ex).map(drop),
                     "ScheduleClarification" => serde_json::from_value::<ScheduleClarification>(ex).map(drop),
                     "RecordAttendance" => serde_json::from_value::<RecordAttendance>(ex).map(drop),
@@ -483,6 +489,6 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 6);
+        assert_eq!(checked, 9);
     }
 }

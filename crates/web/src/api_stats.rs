@@ -14,6 +14,7 @@ use axum::http::Method;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use netra_core::CoreError;
+use netra_core::risk::{RiskLevel, RiskView};
 use netra_core::stats::{
     AttendanceView, BreakdownView, HandlingTimeView, PpkComplianceView, PublicAttendanceView, PublicBreakdownView,
     PublicHandlingTimeView, PublicPpkComplianceView, PublicRegionsView, RegionsView, StatsParams,
@@ -46,6 +47,46 @@ pub fn routes(state: AppState) -> Registry {
         .route(M::GET, "/api/v1/public/stats/attendance", Public, get(public_stats_attendance))
         .route(M::GET, "/api/v1/public/stats/handling-time", Public, get(public_stats_handling_time))
         .route(M::GET, "/api/v1/public/stats/regions", Public, get(public_stats_regions))
+        .route(M::GET, "/api/v1/stats/risk", Officials(CASE_WORKERS), get(stats_risk))
+        .route(M::GET, "/api/v1/public/stats/risk", Public, get(public_stats_risk))
+}
+
+/// Filters of the risk index for officials: the dashboard filters plus the level compared.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RiskQuery {
+    /// `province` (default) or `regency` (kabupaten/kota).
+    #[param(example = "regency")]
+    pub level: Option<String>,
+    #[param(example = "pilkada-2024")]
+    pub election: String,
+    #[param(example = "33")]
+    pub region: Option<String>,
+    #[param(example = "2024-09-01T00:00:00+07:00")]
+    pub received_from: Option<DateTime<Utc>>,
+    #[param(example = "2024-12-31T23:59:59+07:00")]
+    pub received_to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PublicRiskQuery {
+    /// `province` (default) or `regency` (kabupaten/kota).
+    #[param(example = "province")]
+    pub level: Option<String>,
+    #[param(example = "pilkada-2024")]
+    pub election: String,
+}
+
+fn risk_level(s: Option<&str>, lang: Lang) -> Result<RiskLevel, Localised> {
+    match s {
+        None => Ok(RiskLevel::Province),
+        Some(s) => RiskLevel::parse(s).ok_or_else(|| {
+            Localised(ApiError::BadQuery(format!("unknown level `{s}`; use province or regency")), lang)
+        }),
+    }
 }
 
 /// Filters of an official dashboard.
@@ -268,6 +309,72 @@ pub async fn public_stats_breakdown(
     Ok(Json(s.netra.public_breakdown(&q.election, dim).await.map_err(fail(lang))?))
 }
 
+/// Netra's ASN-neutrality vulnerability index per province or kabupaten/kota, within the caller's
+/// scope: score 0–100, category (rendah/sedang/tinggi, cut-offs per level) and every component.
+/// Method: docs/risk-index.md; every response names the edition it was computed with.
+#[utoipa::path(get, path = "/api/v1/stats/risk", params(RiskQuery), security(("bearer" = [])),
+    responses((status = 200, body = RiskView, example = json!({
+            "election": "pilkada-2024", "edition": "netra-ikn-2026.1", "level": "province", "min_asn": 5,
+            "cutoff_sedang": 21.7, "cutoff_tinggi": 68.5,
+            "components": [
+                {"key": "incidence", "weight": 0.4, "name_id": "Intensitas laporan", "name_en": "Incidence"},
+                {"key": "substantiation", "weight": 0.2, "name_id": "Tingkat terbukti", "name_en": "Substantiation"},
+                {"key": "seniority", "weight": 0.15, "name_id": "Keterlibatan pejabat", "name_en": "Seniority"},
+                {"key": "impunity", "weight": 0.25, "name_id": "Rekomendasi tidak ditindaklanjuti", "name_en": "Impunity"},
+                {"key": "incumbency", "weight": 0.0, "name_id": "Petahana mencalonkan diri", "name_en": "Incumbent standing again"}
+            ],
+            "regions": [
+                {"code": "33", "name": "Jawa Tengah", "score": 71.04, "category": "tinggi", "asn_reported": 11,
+                 "components": [{"key": "incidence", "value": 100.0}, {"key": "substantiation", "value": 85.71},
+                                {"key": "seniority", "value": 25.96}, {"key": "impunity", "value": 40.0}, {"key": "incumbency", "value": null}]},
+                {"code": "32", "name": "Jawa Barat", "score": null, "category": null, "asn_reported": null,
+                 "components": [{"key": "incidence", "value": null}, {"key": "substantiation", "value": null},
+                                {"key": "seniority", "value": null}, {"key": "impunity", "value": null}, {"key": "incumbency", "value": null}]}
+            ]
+        })), (status = 400, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn stats_risk(
+    State(s): State<AppState>,
+    Official(actor, lang): Official,
+    q: Result<Query<RiskQuery>, QueryRejection>,
+) -> ApiResult<RiskView> {
+    let q = query(q, lang)?;
+    let level = risk_level(q.level.as_deref(), lang)?;
+    let p = params(q.election, q.region, q.received_from, q.received_to);
+    Ok(Json(s.netra.risk_index(&actor, &p, level).await.map_err(fail(lang))?))
+}
+
+/// The vulnerability index for everyone: regions with too few reported ASN to be scored show
+/// neither their count nor their components.
+#[utoipa::path(get, path = "/api/v1/public/stats/risk", params(PublicRiskQuery),
+    responses((status = 200, body = RiskView, example = json!({
+            "election": "pilkada-2024", "edition": "netra-ikn-2026.1", "level": "province", "min_asn": 5,
+            "cutoff_sedang": 21.7, "cutoff_tinggi": 68.5,
+            "components": [
+                {"key": "incidence", "weight": 0.4, "name_id": "Intensitas laporan", "name_en": "Incidence"},
+                {"key": "substantiation", "weight": 0.2, "name_id": "Tingkat terbukti", "name_en": "Substantiation"},
+                {"key": "seniority", "weight": 0.15, "name_id": "Keterlibatan pejabat", "name_en": "Seniority"},
+                {"key": "impunity", "weight": 0.25, "name_id": "Rekomendasi tidak ditindaklanjuti", "name_en": "Impunity"},
+                {"key": "incumbency", "weight": 0.0, "name_id": "Petahana mencalonkan diri", "name_en": "Incumbent standing again"}
+            ],
+            "regions": [
+                {"code": "33", "name": "Jawa Tengah", "score": 71.04, "category": "tinggi", "asn_reported": 11,
+                 "components": [{"key": "incidence", "value": 100.0}, {"key": "substantiation", "value": 85.71},
+                                {"key": "seniority", "value": 25.96}, {"key": "impunity", "value": 40.0}, {"key": "incumbency", "value": null}]},
+                {"code": "32", "name": "Jawa Barat", "score": null, "category": null, "asn_reported": null,
+                 "components": [{"key": "incidence", "value": null}, {"key": "substantiation", "value": null},
+                                {"key": "seniority", "value": null}, {"key": "impunity", "value": null}, {"key": "incumbency", "value": null}]}
+            ]
+        })), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn public_stats_risk(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    q: Result<Query<PublicRiskQuery>, QueryRejection>,
+) -> ApiResult<RiskView> {
+    let q = query(q, lang)?;
+    let level = risk_level(q.level.as_deref(), lang)?;
+    Ok(Json(s.netra.public_risk_index(&q.election, level).await.map_err(fail(lang))?))
+}
+
 /// National PPK compliance per agency for everyone, suppressed.
 #[utoipa::path(get, path = "/api/v1/public/stats/ppk-compliance", params(PublicStatsQuery),
     responses(
@@ -362,7 +469,7 @@ impl utoipa::Modify for BearerScheme {
     paths(
         stats_breakdown, stats_ppk_compliance, stats_attendance, stats_handling_time, stats_regions,
         public_stats_breakdown, public_stats_ppk_compliance, public_stats_attendance, public_stats_handling_time,
-        public_stats_regions
+        public_stats_regions, stats_risk, public_stats_risk
     ),
     components(schemas(Problem)),
     modifiers(&BearerScheme)

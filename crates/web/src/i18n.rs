@@ -31,6 +31,9 @@ pub const ID_ERRORS: &str = include_str!("../locales/id/errors.ftl");
 pub const EN_ERRORS: &str = include_str!("../locales/en/errors.ftl");
 pub const ID_UI: &str = include_str!("../locales/id/ui.ftl");
 pub const EN_UI: &str = include_str!("../locales/en/ui.ftl");
+/// The public portal's text (reporting form, receipt follow-up).
+pub const ID_PORTAL: &str = include_str!("../locales/id/portal.ftl");
+pub const EN_PORTAL: &str = include_str!("../locales/en/portal.ftl");
 
 impl Lang {
     pub fn code(self) -> &'static str {
@@ -62,8 +65,8 @@ fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
     static ID: OnceLock<HashMap<String, String>> = OnceLock::new();
     static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
     match lang {
-        Lang::Id => ID.get_or_init(|| parse_ftl(&format!("{ID_ERRORS}\n{ID_UI}"))),
-        Lang::En => EN.get_or_init(|| parse_ftl(&format!("{EN_ERRORS}\n{EN_UI}"))),
+        Lang::Id => ID.get_or_init(|| parse_ftl(&format!("{ID_ERRORS}\n{ID_UI}\n{ID_PORTAL}"))),
+        Lang::En => EN.get_or_init(|| parse_ftl(&format!("{EN_ERRORS}\n{EN_UI}\n{EN_PORTAL}"))),
     }
 }
 
@@ -98,8 +101,8 @@ mod tests {
         en.sort();
         assert_eq!(id, en);
         assert!(id.len() >= 15);
-        let mut id: Vec<_> = parse_ftl(ID_UI).into_keys().collect();
-        let mut en: Vec<_> = parse_ftl(EN_UI).into_keys().collect();
+        let mut id: Vec<_> = parse_ftl(&format!("{ID_UI}\n{ID_PORTAL}")).into_keys().collect();
+        let mut en: Vec<_> = parse_ftl(&format!("{EN_UI}\n{EN_PORTAL}")).into_keys().collect();
         id.sort();
         en.sort();
         let missing: Vec<_> =
@@ -110,7 +113,9 @@ mod tests {
 
     #[test]
     fn catalogues_have_no_duplicate_keys() {
-        for text in [ID_ERRORS, EN_ERRORS, ID_UI, EN_UI] {
+        let id_all = format!("{ID_ERRORS}\n{ID_UI}\n{ID_PORTAL}");
+        let en_all = format!("{EN_ERRORS}\n{EN_UI}\n{EN_PORTAL}");
+        for text in [id_all.as_str(), en_all.as_str()] {
             let mut seen = std::collections::HashSet::new();
             for l in text.lines().filter(|l| !l.trim_start().starts_with('#') && l.contains('=')) {
                 let k = l.split_once('=').map(|(k, _)| k.trim()).unwrap_or_default();

@@ -4,11 +4,13 @@
 //! goes through [`error`]. Public endpoints never log or store client addresses or user agents.
 
 pub mod api;
+pub mod api_portal;
 pub mod api_stats;
 pub mod error;
 pub mod i18n;
 pub mod routes;
 pub mod ui;
+pub mod upload;
 
 use std::time::Duration;
 
@@ -19,10 +21,25 @@ use netra_core::Netra;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Deployment settings of the web edge.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when Netra is served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Take the public client's address for rate limits from the last `X-Forwarded-For` entry
+    /// (only behind a reverse proxy that sets it). The address is never stored or logged.
+    pub trust_forwarded_for: bool,
+    /// Where evidence files go. Without it, uploads are refused with a clear message.
+    pub evidence: Option<std::sync::Arc<netra_evidence::Vault>>,
+}
+
+impl std::fmt::Debug for WebConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebConfig")
+            .field("secure_cookies", &self.secure_cookies)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("evidence", &self.evidence.is_some())
+            .finish()
+    }
 }
 
 /// Shared state of every request.
@@ -36,7 +53,10 @@ pub struct AppState {
 /// Every route of the application with its declared access policy.
 pub fn registry(netra: Netra, config: WebConfig) -> routes::Registry {
     let state = AppState { netra, started: std::time::Instant::now(), config };
-    api::routes(state.clone()).merge(api_stats::routes(state.clone())).merge(ui::routes(state))
+    api::routes(state.clone())
+        .merge(api_stats::routes(state.clone()))
+        .merge(api_portal::routes(state.clone()))
+        .merge(ui::routes(state))
 }
 
 /// Builds the application router with the default configuration.

@@ -243,3 +243,27 @@ impl FromRequestParts<AppState> for Principal {
         })
     }
 }
+
+/// The caller of a public route, for rate limits only: the peer address (or, behind a trusted
+/// proxy, the last `X-Forwarded-For` entry) reduced at once to [`netra_core::portal::Client`],
+/// which keeps it in memory and never prints it. Never fails: an unknown address shares one bucket.
+pub struct PublicClient(pub netra_core::portal::Client);
+
+impl FromRequestParts<AppState> for PublicClient {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use netra_core::portal::Client;
+        let forwarded = state
+            .config
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+            .flatten()
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|axum::extract::ConnectInfo(addr)| addr.ip());
+        Ok(PublicClient(forwarded.or(peer).map_or_else(Client::unknown, Client::from_ip)))
+    }
+}

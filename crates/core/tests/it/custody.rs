@@ -4,17 +4,15 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use netra_core::custody::{APPROVAL_VALIDITY, CustodyError, REAUTH_MAX_AGE, UnsealDecisionInput, UnsealRequestInput};
 use netra_core::intake::{ActInput, ReportInput, ReporterInput, SubjectInput};
 use netra_core::workflow::{CaseCommand, CaseTransitionRequest};
 use netra_core::{CoreError, ManualClock, Netra, Sealer};
-use netra_domain::model::{AgencyKind, Election, ElectionKind, Stage, StageKind};
 use netra_domain::numbering::NumberTemplate;
 use netra_domain::policy::{Actor, Denied, Role, Scope};
+use netra_store::Db;
 use netra_store::audit::{self, AuditEvent, Verification};
-use netra_store::people::{self, Agency};
-use netra_store::{Db, reference};
 
 type Result = anyhow::Result<()>;
 
@@ -24,15 +22,11 @@ const REPORTER_PHONE: &str = "081234567890";
 const REASON: &str = "Pelapor perlu diundang klarifikasi ulang; alamat dalam berkas tidak lengkap.";
 const DECISION: &str = "Alasan sah: undangan klarifikasi pelapor sesuai Ps 28 ayat (1).";
 
-fn t(s: &str) -> DateTime<Utc> {
+pub(crate) fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("instant").with_timezone(&Utc)
 }
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-}
-
-fn actor(user_id: &str, role: Role, region: Option<&str>, agency: Option<&str>) -> Actor {
+pub(crate) fn actor(user_id: &str, role: Role, region: Option<&str>, agency: Option<&str>) -> Actor {
     Actor {
         user_id: user_id.into(),
         username: user_id.into(),
@@ -45,7 +39,7 @@ fn actor(user_id: &str, role: Role, region: Option<&str>, agency: Option<&str>) 
 }
 
 /// The officer of Bawaslu Kota Semarang who investigates.
-fn officer() -> Actor {
+pub(crate) fn officer() -> Actor {
     actor("siti-officer", Role::BawasluKabKota, Some("33.74"), None)
 }
 
@@ -59,58 +53,34 @@ fn custodian() -> Actor {
     actor("rina-custodian", Role::IdentityCustodian, Some("33"), None)
 }
 
-struct Fx {
-    netra: Netra,
+pub(crate) struct Fx {
+    pub(crate) netra: Netra,
     clock: Arc<ManualClock>,
 }
 
 impl Fx {
-    async fn new(db: &Db) -> anyhow::Result<Fx> {
-        reference::ensure_loaded(db, Utc::now()).await?;
-        let mut tx = db.begin_write().await?;
-        let election = Election {
-            id: "el-pilkada".into(),
-            code: "pilkada-2024".into(),
-            name: "Pemilihan Serentak 2024".into(),
-            kind: ElectionKind::RegionalSimultaneous,
-            year: 2024,
-            voting_day: d("2024-11-27"),
-            stages: vec![
-                Stage { kind: StageKind::Preparation, starts_on: d("2024-01-26"), ends_on: d("2024-09-21") },
-                Stage { kind: StageKind::Campaign, starts_on: d("2024-09-25"), ends_on: d("2024-11-23") },
-                Stage { kind: StageKind::QuietPeriod, starts_on: d("2024-11-24"), ends_on: d("2024-11-26") },
-                Stage { kind: StageKind::Voting, starts_on: d("2024-11-27"), ends_on: d("2024-11-27") },
-            ],
-            regions: vec![],
-        };
-        people::insert_election(&mut tx, &election, 1, 0).await?;
-        people::insert_agency(
-            &mut tx,
-            &Agency {
-                id: "ag-smg".into(),
-                code: "pemkot-semarang".into(),
-                name: "Pemerintah Kota Semarang".into(),
-                kind: AgencyKind::Regency,
-                region_code: Some("33.74".into()),
-            },
-        )
-        .await?;
-        tx.commit().await?;
+    pub(crate) async fn new(db: &Db) -> anyhow::Result<Fx> {
+        netra_testkit::seed_pilkada_2024(db).await?;
         let clock = Arc::new(ManualClock::new(t("2024-10-15T03:00:00Z")));
         let netra = Netra::new(db.clone(), Sealer::new([9; 32]), NumberTemplate::default_template(), clock.clone());
         Ok(Fx { netra, clock })
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.netra.now()
     }
 
-    fn advance(&self, by: Duration) {
+    pub(crate) fn advance(&self, by: Duration) {
         self.clock.set(self.now() + by);
     }
 
     /// Files a public report in Kota Semarang and returns its case id.
-    async fn report(&self, kind: &str) -> anyhow::Result<String> {
+    pub(crate) async fn report(&self, kind: &str) -> anyhow::Result<String> {
+        Ok(self.submit(kind).await?.case_id)
+    }
+
+    /// Files a public report in Kota Semarang and returns its receipt.
+    pub(crate) async fn submit(&self, kind: &str) -> anyhow::Result<netra_core::intake::ReportReceipt> {
         let input = ReportInput {
             kind: kind.into(),
             election: "pilkada-2024".into(),
@@ -143,7 +113,7 @@ impl Fx {
                 work_region: None,
             }],
         };
-        Ok(self.netra.submit_report(&input, None).await?.case_id)
+        Ok(self.netra.submit_report(&input, None).await?)
     }
 
     async fn request(&self, who: &Actor, case_id: &str) -> std::result::Result<String, CustodyError> {

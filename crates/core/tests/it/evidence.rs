@@ -5,20 +5,18 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use netra_core::evidence::{EvidenceError, Uploader};
 use netra_core::intake::{ActInput, ReportInput, ReporterInput, SubjectInput};
 use netra_core::{CoreError, ManualClock, Netra, Sealer};
-use netra_domain::model::{AgencyKind, Election, ElectionKind, Stage, StageKind};
 use netra_domain::numbering::NumberTemplate;
 use netra_domain::policy::{Actor, Role, Scope};
 use netra_evidence::object_store::memory::InMemory;
 use netra_evidence::object_store::path::Path as ObjectPath;
 use netra_evidence::object_store::{ObjectStoreExt, PutPayload};
 use netra_evidence::{EvidenceKeys, Upload, UploadPolicy, Vault};
+use netra_store::Db;
 use netra_store::audit::{self, Verification};
-use netra_store::people::{self, Agency};
-use netra_store::{Db, reference};
 
 type Result = anyhow::Result<()>;
 
@@ -26,10 +24,6 @@ const FILE_NAME: &str = "IMG_20241013_Siti_Rahmawati.jpg";
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("instant").with_timezone(&Utc)
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
 
 fn actor(user_id: &str, role: Role, region: Option<&str>) -> Actor {
@@ -73,36 +67,7 @@ struct Fx {
 
 impl Fx {
     async fn new(db: &Db) -> anyhow::Result<Fx> {
-        reference::ensure_loaded(db, Utc::now()).await?;
-        let mut tx = db.begin_write().await?;
-        let election = Election {
-            id: "el-pilkada".into(),
-            code: "pilkada-2024".into(),
-            name: "Pemilihan Serentak 2024".into(),
-            kind: ElectionKind::RegionalSimultaneous,
-            year: 2024,
-            voting_day: d("2024-11-27"),
-            stages: vec![
-                Stage { kind: StageKind::Preparation, starts_on: d("2024-01-26"), ends_on: d("2024-09-21") },
-                Stage { kind: StageKind::Campaign, starts_on: d("2024-09-25"), ends_on: d("2024-11-23") },
-                Stage { kind: StageKind::QuietPeriod, starts_on: d("2024-11-24"), ends_on: d("2024-11-26") },
-                Stage { kind: StageKind::Voting, starts_on: d("2024-11-27"), ends_on: d("2024-11-27") },
-            ],
-            regions: vec![],
-        };
-        people::insert_election(&mut tx, &election, 1, 0).await?;
-        people::insert_agency(
-            &mut tx,
-            &Agency {
-                id: "ag-smg".into(),
-                code: "pemkot-semarang".into(),
-                name: "Pemerintah Kota Semarang".into(),
-                kind: AgencyKind::Regency,
-                region_code: Some("33.74".into()),
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        netra_testkit::seed_pilkada_2024(db).await?;
         let clock = Arc::new(ManualClock::new(t("2024-10-15T03:00:00Z")));
         let netra = Netra::new(db.clone(), Sealer::new([9; 32]), NumberTemplate::default_template(), clock);
         let vault = Vault::new(Arc::new(InMemory::new()), EvidenceKeys::generate(), UploadPolicy::default());

@@ -5,3 +5,4 @@ mod auth;
 mod custody;
 mod evidence;
 mod import;
+mod portal;

@@ -15,6 +15,7 @@ database-locked = The database is busy. Try again shortly; no data was lost.
 database-full = Storage is full. Nothing was saved; contact the administrator.
 database-unavailable = The database cannot be reached. Nothing was saved; try again later.
 internal = An internal error occurred. Stored data is unchanged.
+rate-limited = Too many requests from your network or from everyone. Wait a moment and try again; nothing was lost.
 payload-too-large = The request is larger than allowed.
 
 # Per-field messages (validation error codes).
@@ -54,3 +55,15 @@ field-unknown-region = The region code is not in the reference list.
 field-unknown-sanction = The sanction option is not in the catalogue.
 field-unknown-track = Not a subject of this case.
 field-unknown-violation = The violation code is not in the SKB 2022 catalogue.
+field-receipt-not-digits = A receipt code has digits 0–9 only. Check for the letters O or l typed by mistake.
+field-receipt-length = A receipt code has 24 digits.
+field-too-long = The text is too long.
+
+# Evidence failures on the server side (codes of netra_evidence::Error, plus evidence-unconfigured).
+evidence-object-missing = The stored evidence file is missing. It was not sent; contact the administrator.
+evidence-integrity-mismatch = The stored evidence file no longer matches the SHA-256 recorded at upload. It was not sent; contact the administrator.
+evidence-undecryptable = The sealed original cannot be decrypted. It was not sent; contact the administrator.
+evidence-key = The evidence key cannot be read. Contact the administrator.
+evidence-storage = The evidence storage cannot be reached. Try again later; nothing was lost.
+evidence-io = The upload was interrupted before it finished. Try sending it again.
+evidence-unconfigured = Evidence storage is not configured on this server; files cannot be received or opened.

@@ -15,6 +15,7 @@ database-locked = Basis data sedang sibuk. Coba lagi sebentar lagi; tidak ada da
 database-full = Penyimpanan penuh. Data tidak disimpan; hubungi administrator.
 database-unavailable = Basis data tidak dapat dihubungi. Data tidak disimpan; coba lagi nanti.
 internal = Terjadi kesalahan internal. Data yang sudah tersimpan tidak berubah.
+rate-limited = Terlalu banyak permintaan dari jaringan Anda atau dari semua pengguna. Tunggu sebentar lalu coba lagi; tidak ada data yang hilang.
 payload-too-large = Ukuran permintaan melebihi batas.
 
 # Pesan per kolom (kode galat dari validasi).
@@ -54,3 +55,15 @@ field-unknown-region = Kode wilayah tidak ada dalam daftar wilayah.
 field-unknown-sanction = Pilihan sanksi tidak ada dalam katalog.
 field-unknown-track = Bukan terlapor dalam kasus ini.
 field-unknown-violation = Kode pelanggaran tidak ada dalam katalog SKB 2022.
+field-receipt-not-digits = Kode tanda terima hanya berisi angka 0–9. Periksa huruf O atau l yang mungkin terketik.
+field-receipt-length = Kode tanda terima terdiri atas 24 angka.
+field-too-long = Teks terlalu panjang.
+
+# Evidence failures on the server side (codes of netra_evidence::Error, plus evidence-unconfigured).
+evidence-object-missing = Berkas bukti yang tersimpan hilang. Berkas tidak dikirim; hubungi administrator.
+evidence-integrity-mismatch = Berkas bukti yang tersimpan tidak lagi cocok dengan SHA-256 yang dicatat saat diunggah. Berkas tidak dikirim; hubungi administrator.
+evidence-undecryptable = Berkas asli yang tersegel tidak dapat didekripsi. Berkas tidak dikirim; hubungi administrator.
+evidence-key = Kunci bukti tidak dapat dibaca. Hubungi administrator.
+evidence-storage = Penyimpanan bukti tidak dapat dijangkau. Coba lagi nanti; tidak ada yang hilang.
+evidence-io = Unggahan terputus sebelum selesai. Coba kirim lagi.
+evidence-unconfigured = Penyimpanan bukti belum dikonfigurasi di server ini; berkas tidak dapat diterima atau dibuka.

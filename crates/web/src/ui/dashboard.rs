@@ -21,6 +21,7 @@ use minijinja::Value;
 use netra_charts::map::{Breaks, Choropleth, MapLevel, RegionValue};
 use netra_charts::{Chart, Series, format};
 use netra_core::CoreError;
+use netra_core::risk::{RiskLevel, RiskView};
 use netra_core::stats::{
     AttendanceView, BreakdownRow, BreakdownView, HandlingTimeView, PhaseView, PpkComplianceView, PublicCount,
     RegionsView, StatsParams,
@@ -696,6 +697,87 @@ struct Data {
     attendance: AttendanceView,
     handling: HandlingTimeView,
     regions: RegionsView,
+    risk: RiskView,
+}
+
+fn risk_level(level: MapLevel) -> RiskLevel {
+    if level == MapLevel::Province { RiskLevel::Province } else { RiskLevel::Regency }
+}
+
+fn score(v: Option<f64>) -> Cell {
+    match v {
+        Some(s) => Cell { text: format::decimal(s, 1), csv: format!("{s:.2}"), num: true },
+        None => none(),
+    }
+}
+
+/// Every region of the level with its score, category and components; the method's edition and
+/// cut-offs in the note.
+fn risk_table(lang: Lang, v: &RiskView) -> Table {
+    let mut columns = vec![
+        t(lang, "dash-col-code"),
+        t(lang, "dash-col-region"),
+        t(lang, "risk-col-score"),
+        t(lang, "risk-col-category"),
+    ];
+    columns.extend(v.components.iter().map(|c| if lang == Lang::En { c.name_en.clone() } else { c.name_id.clone() }));
+    columns.push(Unit::Asn.label(lang));
+    let rows = v
+        .regions
+        .iter()
+        .map(|r| {
+            let mut cells = vec![
+                txt(r.code.clone()),
+                txt(r.name.clone()),
+                score(r.score),
+                txt(match &r.category {
+                    Some(c) => t(lang, &format!("risk-category-{c}")),
+                    None => t(lang, "risk-not-scored"),
+                }),
+            ];
+            cells.extend(r.components.iter().map(|c| score(c.value)));
+            cells.push(r.asn_reported.map_or_else(none, int));
+            let mut row = Row::of(cells);
+            row.flag = r.category.as_deref() == Some("tinggi");
+            row
+        })
+        .collect();
+    Table {
+        id: "risk".into(),
+        title: t(lang, "risk-title"),
+        note: Some(crate::i18n::t_args(
+            lang,
+            "risk-note",
+            &[
+                ("edition", &v.edition),
+                ("sedang", &format::decimal(v.cutoff_sedang, 2)),
+                ("tinggi", &format::decimal(v.cutoff_tinggi, 2)),
+                ("min", &v.min_asn.to_string()),
+            ],
+        )),
+        columns,
+        rows,
+        export: String::new(),
+    }
+}
+
+/// The index on the map: grey where a region is not scored, three shades for the categories.
+fn risk_map(lang: Lang, f: &Filters, v: &RiskView) -> String {
+    let map = Choropleth {
+        title: t(lang, "risk-map-title"),
+        description: String::new(),
+        level: f.level,
+        unit: t(lang, "risk-col-score"),
+        values: v
+            .regions
+            .iter()
+            .map(|r| RegionValue { code: r.code.clone(), name: r.name.clone(), value: r.score })
+            .collect(),
+        // Scores carry two decimals: the class below a cut-off ends 0.01 under it.
+        breaks: Breaks::Fixed(vec![v.cutoff_sedang - 0.01, v.cutoff_tinggi - 0.01]),
+        link_prefix: format!("?{}&region=", f.query(false)),
+    };
+    map.render().svg
 }
 
 async fn funnel_of(s: &AppState, who: &Principal, f: &Filters) -> Result<(Funnel, Funnel), CoreError> {
@@ -722,6 +804,7 @@ async fn load(s: &AppState, who: &Principal, f: &Filters) -> Result<Data, CoreEr
         attendance: s.netra.attendance(a, &p).await?,
         handling: s.netra.handling_time(a, &p).await?,
         regions: s.netra.region_stats(a, &p).await?,
+        risk: s.netra.risk_index(a, &p, risk_level(f.level)).await?,
     })
 }
 
@@ -943,6 +1026,8 @@ async fn dashboard_page(
     ctx.insert("ppk".into(), json!(with_export(ppk_table(lang, &d.ppk), &f)));
     ctx.insert("attendance".into(), json!(with_export(attendance_table(lang, &d.attendance), &f)));
     ctx.insert("handling".into(), json!(handling));
+    ctx.insert("risk".into(), json!(with_export(risk_table(lang, &d.risk), &f)));
+    ctx.insert("risk_map".into(), json!(risk_map(lang, &f, &d.risk)));
     ctx.insert("map".into(), map);
     ctx.insert("level_links".into(), json!({"provinsi": level_link("provinsi"), "kabkota": level_link("kabkota")}));
     ctx.insert("clear_region".into(), json!(clear_region));
@@ -988,6 +1073,7 @@ pub const EXPORTS: &[&str] = &[
     "handling-authority",
     "handling-ppk",
     "regions",
+    "risk",
 ];
 
 async fn export_table(s: &AppState, who: &Principal, f: &Filters, id: &str) -> Result<Option<Table>, CoreError> {
@@ -1004,6 +1090,7 @@ async fn export_table(s: &AppState, who: &Principal, f: &Filters, id: &str) -> R
         "ppk" => ppk_table(lang, &s.netra.ppk_compliance(a, &p).await?),
         "attendance" => attendance_table(lang, &s.netra.attendance(a, &p).await?),
         "regions" => regions_table(lang, &s.netra.region_stats(a, &p).await?, f.level),
+        "risk" => risk_table(lang, &s.netra.risk_index(a, &p, risk_level(f.level)).await?),
         h if h.starts_with("handling-") => {
             let v = s.netra.handling_time(a, &p).await?;
             match v.phases.iter().find(|x| format!("handling-{}", phase_key(x.phase)) == h) {

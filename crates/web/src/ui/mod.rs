@@ -5,10 +5,12 @@
 //! and ends in a database session whose id is rotated at sign-in. Every form of a signed-in page
 //! carries the session's CSRF token, and cross-site form posts are refused outright.
 
+pub mod case_extras;
 pub mod custody;
 pub mod dashboard;
 pub mod forms;
 pub mod letters;
+pub mod portal;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -68,8 +70,10 @@ pub fn routes(state: AppState) -> Registry {
         .route(M::POST, "/kasus/{id}/klarifikasi", Officials(BAWASLU), post(schedule))
         .route(M::POST, "/kasus/{id}/klarifikasi/{sid}/kehadiran", Officials(BAWASLU), post(attendance))
         .route(M::POST, "/subjek/{id}/aksi", Officials(TRACK_ACTORS), post(track_action))
+        .merge(case_extras::routes(state_for_custody.clone()))
         .merge(custody::routes(state_for_custody.clone()))
         .merge(letters::routes(state_for_custody))
+        .merge(portal::routes(state_for_dashboard.clone()))
         .merge(dashboard::routes(state_for_dashboard))
 }
 
@@ -220,8 +224,9 @@ fn role_label(role: Role, lang: Lang) -> String {
 // Public pages: home, assets, language, sign-in
 // ---------------------------------------------------------------------------------------------
 
-async fn home() -> Redirect {
-    Redirect::to("/kasus")
+/// The public landing page: report, follow a report, statistics, sign-in for officials.
+async fn home(headers: HeaderMap) -> Response {
+    portal::home(headers).await
 }
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
@@ -828,6 +833,7 @@ async fn show_case(
     );
     ctx.insert("form".into(), json!(form.unwrap_or_default()));
     ctx.insert("custody".into(), custody::case_section(s, who, view).await);
+    ctx.insert("extras".into(), case_extras::section(s, who, view).await);
     ctx.insert("letters".into(), json!(letters::offered(who.actor.role, view)));
     ctx.insert("flash".into(), json!(flash));
     let mut resp = render(status, "case.html", Value::from(minijinja::value::Serde(&ctx)));

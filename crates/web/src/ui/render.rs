@@ -27,9 +27,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("transparency.html", include_str!("../../templates/transparency.html")),
     ("custody.html", include_str!("../../templates/custody.html")),
     ("unseal.html", include_str!("../../templates/unseal.html")),
+    ("portal_macros.html", include_str!("../../templates/portal_macros.html")),
+    ("portal_home.html", include_str!("../../templates/portal_home.html")),
+    ("portal_form.html", include_str!("../../templates/portal_form.html")),
+    ("portal_region.html", include_str!("../../templates/portal_region.html")),
+    ("portal_done.html", include_str!("../../templates/portal_done.html")),
+    ("portal_receipt.html", include_str!("../../templates/portal_receipt.html")),
+    ("portal_status.html", include_str!("../../templates/portal_status.html")),
+    ("portal_message.html", include_str!("../../templates/portal_message.html")),
 ];
 
-fn env() -> &'static Environment<'static> {
+/// Every page template (officials' pages and the public portal), compiled once.
+pub(crate) fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();

@@ -3,36 +3,30 @@
 use std::sync::Arc;
 
 use anyhow::{Context, ensure};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use netra_core::{ManualClock, Netra, Sealer};
-use netra_domain::model::{AgencyKind, Election, ElectionKind, Stage, StageKind};
 use netra_domain::numbering::NumberTemplate;
 use netra_domain::policy::{Role, Scope};
 use netra_store::Db;
 use netra_store::audit::Verification;
-use netra_store::people::{self, Agency};
 use netra_store::users;
 use serde_json::{Value, json};
 
-fn t(s: &str) -> DateTime<Utc> {
+pub(crate) fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-struct App {
-    base: String,
+pub(crate) struct App {
+    pub(crate) base: String,
     http: reqwest::Client,
-    clock: Arc<ManualClock>,
-    officer: String,
-    authority: String,
-    ppk: String,
-    other_officer: String,
+    pub(crate) clock: Arc<ManualClock>,
+    pub(crate) officer: String,
+    pub(crate) authority: String,
+    pub(crate) ppk: String,
+    pub(crate) other_officer: String,
 }
 
-async fn token(db: &Db, username: &str, role: Role, scope: Scope) -> anyhow::Result<String> {
+pub(crate) async fn token(db: &Db, username: &str, role: Role, scope: Scope) -> anyhow::Result<String> {
     let u = users::create(db, username, username, role, &scope, Utc::now()).await?;
     let tok = format!("tok-{username}-{}", uuid_like());
     users::create_token(db, &u.id, &tok, "test", Utc::now()).await?;
@@ -43,37 +37,9 @@ fn uuid_like() -> String {
     netra_store::codec::new_id()
 }
 
-async fn spawn(db: &Db) -> anyhow::Result<App> {
-    netra_store::reference::ensure_loaded(db, Utc::now()).await?;
-    let mut tx = db.begin_write().await?;
-    let election = Election {
-        id: "el-pilkada".into(),
-        code: "pilkada-2024".into(),
-        name: "Pemilihan Serentak 2024".into(),
-        kind: ElectionKind::RegionalSimultaneous,
-        year: 2024,
-        voting_day: d("2024-11-27"),
-        stages: vec![
-            Stage { kind: StageKind::Preparation, starts_on: d("2024-01-26"), ends_on: d("2024-09-21") },
-            Stage { kind: StageKind::Campaign, starts_on: d("2024-09-25"), ends_on: d("2024-11-23") },
-            Stage { kind: StageKind::QuietPeriod, starts_on: d("2024-11-24"), ends_on: d("2024-11-26") },
-            Stage { kind: StageKind::Voting, starts_on: d("2024-11-27"), ends_on: d("2024-11-27") },
-        ],
-        regions: vec![],
-    };
-    people::insert_election(&mut tx, &election, 1, 0).await?;
-    people::insert_agency(
-        &mut tx,
-        &Agency {
-            id: "ag-smg".into(),
-            code: "pemkot-semarang".into(),
-            name: "Pemerintah Kota Semarang".into(),
-            kind: AgencyKind::Regency,
-            region_code: Some("33.74".into()),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+/// The test site (public rate limits off: some tests file hundreds of reports from one address).
+pub(crate) async fn spawn(db: &Db) -> anyhow::Result<App> {
+    netra_testkit::seed_pilkada_2024(db).await?;
     let region = |c: &str| Scope { region: Some(netra_domain::ids::RegionCode::parse(c).unwrap()), agency_id: None };
     let officer = token(db, "kota-semarang", Role::BawasluKabKota, region("33.74")).await?;
     let other_officer = token(db, "kab-garut", Role::BawasluKabKota, region("32.05")).await?;
@@ -83,12 +49,13 @@ async fn spawn(db: &Db) -> anyhow::Result<App> {
     let netra = Netra::new(db.clone(), Sealer::new([9; 32]), NumberTemplate::default_template(), clock.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, netra_web::router(netra)).await });
+    let app = netra_web::router(netra.with_rate_limits(netra_core::portal::RateLimits::off()));
+    tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(App { base, http: reqwest::Client::new(), clock, officer, authority, ppk, other_officer })
 }
 
 impl App {
-    async fn req(
+    pub(crate) async fn req(
         &self,
         method: &str,
         path: &str,
@@ -116,13 +83,13 @@ impl App {
         Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
     }
 
-    async fn case(&self, id: &str, tok: &str) -> anyhow::Result<Value> {
+    pub(crate) async fn case(&self, id: &str, tok: &str) -> anyhow::Result<Value> {
         let (s, v) = self.req("GET", &format!("/api/v1/cases/{id}"), Some(tok), None, None).await?;
         ensure!(s == 200, "GET case: {s} {v}");
         Ok(v)
     }
 
-    async fn act(&self, id: &str, tok: &str, command: Value) -> anyhow::Result<Value> {
+    pub(crate) async fn act(&self, id: &str, tok: &str, command: Value) -> anyhow::Result<Value> {
         let version = self.case(id, tok).await?["case"]["version"].as_i64().context("version")?;
         let (s, v) = self
             .req(
@@ -137,7 +104,7 @@ impl App {
         Ok(v)
     }
 
-    async fn track(&self, case_id: &str, tok: &str, command: Value) -> anyhow::Result<Value> {
+    pub(crate) async fn track(&self, case_id: &str, tok: &str, command: Value) -> anyhow::Result<Value> {
         let c = self.case(case_id, tok).await?;
         let tr = &c["subjects"][0]["track"];
         let (id, version) = (tr["id"].as_str().context("track id")?, tr["version"].as_i64().context("track version")?);
@@ -528,7 +495,9 @@ async fn openapi_documents_every_route_with_examples(db: &Db) -> anyhow::Result<
     for (path, item) in paths {
         for (_, op) in item.as_object().unwrap() {
             if let Some(rb) = op.get("requestBody") {
-                let schema = &rb["content"]["application/json"]["schema"];
+                // Evidence uploads are multipart forms: their fields are documented, not an example.
+                let Some(json_body) = rb["content"].get("application/json") else { continue };
+                let schema = &json_body["schema"];
                 let name = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()).context("ref")?;
                 let ex = &doc["components"]["schemas"][name]["example"];
                 ensure!(!ex.is_null(), "request body of {path} ({name}) has no example");

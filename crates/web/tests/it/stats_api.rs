@@ -686,7 +686,7 @@ async fn documented_with_examples(db: &Db) -> anyhow::Result<()> {
     let (_seed, base) = setup(db).await?;
     let doc = serde_json::to_value(netra_web::api_stats::StatsApiDoc::openapi())?;
     let paths = doc["paths"].as_object().context("paths")?;
-    ensure!(paths.len() == 10, "{:?}", paths.keys().collect::<Vec<_>>());
+    ensure!(paths.len() == 12, "{:?}", paths.keys().collect::<Vec<_>>());
     for (path, item) in paths {
         let op = &item["get"];
         let example = &op["responses"]["200"]["content"]["application/json"]["example"];
@@ -705,3 +705,68 @@ async fn documented_with_examples(db: &Db) -> anyhow::Result<()> {
 }
 
 netra_testkit::on_all_backends!(stats_openapi, documented_with_examples);
+
+/// The vulnerability index from the seeded cases, worked by hand from `docs/risk-index.md`:
+/// Jawa Tengah has 11 ASN reported, 5 decided and all 5 forwarded, 3 senior (2 JPT Pratama and a
+/// camat), 5 recommendations of which 2 passed the PPK deadline unsanctioned; Jawa Barat has 2 ASN
+/// (both not forwarded), too few to score. Pooled rates: forwarded 5/7, senior 3/13, unenforced 2/5.
+/// incidence 100; substantiation (5 + 5·5/7)/10 = 85.71; seniority (3 + 5·3/13)/16 = 25.96;
+/// impunity (2 + 5·2/5)/10 = 40 → 0.40·100 + 0.20·85.71 + 0.15·25.96 + 0.25·40 = 71.04.
+async fn risk_index_from_case_data(db: &Db) -> anyhow::Result<()> {
+    let (seed, base) = setup(db).await?;
+    seed_cases(&seed).await?;
+    let ri = token(db, "bawaslu-ri", Role::BawasluRi, Scope::national()).await?;
+    let q = "election=pilkada-2024";
+    let find = |v: &Value, code: &str| {
+        v["regions"].as_array().unwrap().iter().find(|r| r["code"] == code).cloned().unwrap_or_default()
+    };
+    let component = |r: &Value, key: &str| {
+        r["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == key)
+            .map(|c| c["value"].clone())
+            .unwrap_or_default()
+    };
+
+    let v = ok(&base, &format!("/api/v1/stats/risk?{q}"), Some(&ri)).await?;
+    ensure!(v["edition"] == "netra-ikn-2026.1" && v["level"] == "province", "{v}");
+    ensure!(v["regions"].as_array().unwrap().len() == 38, "every province listed");
+    ensure!(v["cutoff_tinggi"] == 68.5 && v["cutoff_sedang"] == 21.7, "{v}");
+    let jateng = find(&v, "33");
+    ensure!(v["regions"][0]["code"] == "33", "highest score first: {}", v["regions"][0]);
+    let score = jateng["score"].as_f64().context("Jawa Tengah is scored")?;
+    ensure!((score - 71.04).abs() < 0.011, "score {score}: {jateng}");
+    ensure!(jateng["category"] == "tinggi" && jateng["asn_reported"] == 11, "{jateng}");
+    ensure!(component(&jateng, "incidence") == 100.0 && component(&jateng, "substantiation") == 85.71, "{jateng}");
+    ensure!(component(&jateng, "seniority") == 25.96 && component(&jateng, "impunity") == 40.0, "{jateng}");
+    ensure!(component(&jateng, "incumbency").is_null(), "{jateng}");
+    let jabar = find(&v, "32");
+    ensure!(jabar["score"].is_null() && jabar["category"].is_null() && jabar["asn_reported"] == 2, "{jabar}");
+
+    // Kabupaten/kota: the same numbers, judged against the kabupaten/kota cut-offs.
+    let v = ok(&base, &format!("/api/v1/stats/risk?{q}&level=regency"), Some(&ri)).await?;
+    ensure!(v["regions"].as_array().unwrap().len() == 514 && v["cutoff_tinggi"] == 49.33, "{}", v["cutoff_tinggi"]);
+    let smg = find(&v, "33.74");
+    ensure!(smg["category"] == "tinggi" && (smg["score"].as_f64().unwrap_or(0.0) - 71.04).abs() < 0.011, "{smg}");
+
+    // Scope and filters narrow the regions; bad levels are refused.
+    let garut = token(db, "garut", Role::BawasluKabKota, region("32.05")).await?;
+    let v = ok(&base, &format!("/api/v1/stats/risk?{q}&level=regency"), Some(&garut)).await?;
+    ensure!(v["regions"].as_array().unwrap().len() == 1 && v["regions"][0]["code"] == "32.05", "{v}");
+    let v = ok(&base, &format!("/api/v1/stats/risk?{q}&region=32"), Some(&ri)).await?;
+    ensure!(v["regions"].as_array().unwrap().len() == 1, "{v}");
+    let (s, p) = get(&base, &format!("/api/v1/stats/risk?{q}&level=desa"), Some(&ri)).await?;
+    ensure!(s == 400 && p["detail"].as_str().is_some_and(|d| d.contains("regency")), "{s} {p}");
+
+    // Public: the same scores; a region too small to score shows no counts or components.
+    let v = ok(&base, &format!("/api/v1/public/stats/risk?{q}"), None).await?;
+    ensure!((find(&v, "33")["score"].as_f64().unwrap_or(0.0) - 71.04).abs() < 0.011, "{v}");
+    let jabar = find(&v, "32");
+    ensure!(jabar["asn_reported"].is_null(), "{jabar}");
+    ensure!(jabar["components"].as_array().unwrap().iter().all(|c| c["value"].is_null()), "{jabar}");
+    Ok(())
+}
+
+netra_testkit::on_all_backends!(stats_risk_index, risk_index_from_case_data);
