@@ -97,9 +97,9 @@ async fn measure(netra: &Path, dir: &Path, log: &Path, seconds: u64) -> anyhow::
     let mut ids = Vec::new();
     for tok in &tokens {
         let v: Value = http.get(format!("{base}/api/v1/desk?view=all")).bearer_auth(tok).send().await?.json().await?;
-        let list: Vec<String> = v["items"]
+        let list: Vec<String> = v["rows"]
             .as_array()
-            .map(|a| a.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)).collect())
+            .map(|a| a.iter().filter_map(|r| r["case"]["id"].as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
         ids.push(list);
     }
@@ -173,6 +173,10 @@ pub(crate) async fn desk_bench(
             fmt_dur(p95(&mut l.case))
         );
         ensure!(l.errors == 0, "{} desk requests failed on {n} cases", l.errors);
+        ensure!(
+            !l.inbox.is_empty() && !l.search.is_empty() && !l.case.is_empty(),
+            "a request kind was never measured on {n} cases (no visible case ids?)"
+        );
         results.push(l);
     }
     let (mut small_l, mut big) = (results.remove(0), results.remove(0));

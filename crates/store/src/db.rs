@@ -114,6 +114,15 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let migrator = Migrator::with_migrations(migrations(self.dialect));
         migrator.run(&self.pool).await?;
+        if self.dialect == Dialect::Sqlite {
+            // Without table statistics SQLite picks the state index for the inbox and scans a third of
+            // the cases; with them it walks the deadline index (70 ms → 1 ms on 100,000 cases).
+            // `optimize` only analyses tables whose statistics are missing or stale, and the limit
+            // keeps that to milliseconds on large tables. PostgreSQL's autovacuum does this itself.
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            sqlx::query("PRAGMA optimize = 0x10002").execute(&mut *conn).await?;
+        }
         Ok(())
     }
 

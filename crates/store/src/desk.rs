@@ -165,11 +165,26 @@ pub fn fts5_query(q: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// SQLite does not use an index for `handling_region LIKE '33.74.%'` with a bound pattern, so a
+/// region subtree becomes a full scan. The same subtree as a range (`'33.74' ≤ x ≤ '33.74/'`, `/`
+/// sorting right after `.` in the binary collation) is redundant with the LIKE and lets the planner
+/// walk `cases_region`. Not on PostgreSQL: a linguistic collation may ignore the punctuation.
+fn subtree_range(db: &Db, sql: &mut Sql, region: &str) {
+    if db.dialect == Dialect::Sqlite {
+        let lo = sql.arg(Bind::S(region.to_owned()));
+        let hi = sql.arg(Bind::S(format!("{region}/")));
+        sql.text.push_str(&format!(" AND c.handling_region >= {lo} AND c.handling_region <= {hi}"));
+    }
+}
+
 /// The filters shared by the list and its counts; appends to `sql` and returns the sort key.
 fn where_clause(db: &Db, actor: &Actor, f: &DeskFilter, sql: &mut Sql) -> Result<(String, bool), StoreError> {
     let (scope, scope_binds) = scope_clause(actor, sql.binds.len() + 1);
     sql.binds.extend(scope_binds.into_iter().map(Bind::S));
     sql.text.push_str(&format!(" WHERE {scope}"));
+    if let Some(r) = &actor.scope.region {
+        subtree_range(db, sql, r.as_str());
+    }
     let (key, asc) = sort_key(f);
     if f.view == DeskView::Inbox {
         if !f.actionable.case_states.is_empty() {
@@ -193,6 +208,7 @@ fn where_clause(db: &Db, actor: &Actor, f: &DeskFilter, sql: &mut Sql) -> Result
         let a = sql.arg(Bind::S(r.clone()));
         let b = sql.arg(Bind::S(format!("{r}.%")));
         sql.text.push_str(&format!(" AND (c.handling_region = {a} OR c.handling_region LIKE {b})"));
+        subtree_range(db, sql, r);
     }
     if let Some(stage) = &f.stage {
         let a = sql.arg(Bind::S(stage.clone()));
@@ -304,25 +320,26 @@ pub async fn counts(
     soon: DateTime<Utc>,
 ) -> Result<DeskCounts, StoreError> {
     let f = DeskFilter { view: DeskView::Inbox, after: None, ..f.clone() };
-    let mut out = DeskCounts::default();
-    for (which, range) in [(0, None), (1, Some((i64::MIN, ms(now)))), (2, Some((ms(now), ms(soon))))] {
-        let mut sql = Sql { text: "SELECT 1 AS one FROM cases c".into(), binds: Vec::new() };
-        let (key, _) = where_clause(db, actor, &f, &mut sql)?;
-        if let Some((lo, hi)) = range {
-            let a = sql.arg(Bind::I(lo));
-            let b = sql.arg(Bind::I(hi));
-            sql.text.push_str(&format!(" AND {key} >= {a} AND {key} < {b}"));
-        }
-        let cap = sql.arg(Bind::I(COUNT_CAP));
-        sql.text = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM ({} LIMIT {cap}) capped", sql.text);
-        let n: i64 = sql.query().fetch_one(&db.pool).await?.try_get("n")?;
-        match which {
-            0 => out.open = n,
-            1 => out.overdue = n,
-            _ => out.due_soon = n,
-        }
-    }
-    Ok(out)
+    // One pass over the (capped) inbox: the sort key is the deadline.
+    let (key, _) = sort_key(&f);
+    let mut sql = Sql { text: format!("SELECT {key} AS due FROM cases c"), binds: Vec::new() };
+    where_clause(db, actor, &f, &mut sql)?;
+    // Earliest deadlines first: overdue and due-soon cases lie within the cap unless they alone
+    // exceed it.
+    sql.text.push_str(&format!(" ORDER BY {key}"));
+    let cap = sql.arg(Bind::I(COUNT_CAP));
+    let now_a = sql.arg(Bind::I(ms(now)));
+    let now_b = sql.arg(Bind::I(ms(now)));
+    let soon_a = sql.arg(Bind::I(ms(soon)));
+    sql.text = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS open, \
+         CAST(COALESCE(SUM(CASE WHEN due < {now_a} THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, \
+         CAST(COALESCE(SUM(CASE WHEN due >= {now_b} AND due < {soon_a} THEN 1 ELSE 0 END), 0) AS BIGINT) AS due_soon \
+         FROM ({} LIMIT {cap}) capped",
+        sql.text
+    );
+    let r = sql.query().fetch_one(&db.pool).await?;
+    Ok(DeskCounts { open: r.try_get("open")?, overdue: r.try_get("overdue")?, due_soon: r.try_get("due_soon")? })
 }
 
 /// Rebuilds the search document of one case: number, intake summary, acts, subjects and agencies.
