@@ -5,7 +5,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
-import { BASE, launch, axe, shot } from "./lib.mjs";
+import { BASE, launch, axe, shot, signIn, submitAndWait } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -107,6 +107,34 @@ test("the reporter follows up with the receipt code and sends a message", async 
   assert.match(await page.textContent("main"), /bukti-/, "the photo is listed under a generated name");
   assert.deepEqual(await axe(page), []);
   await shot(page, "23-pesan");
+  assert.deepEqual(await context.cookies(), [], "no cookie");
+  await context.close();
+});
+
+test("the handling office replies and the reporter reads the reply", async () => {
+  assert.ok(receipt, "a receipt from the earlier test");
+  const reply = `Balasan ${marker}: mohon kirim rekaman videonya melalui halaman ini.`;
+  const office = await signIn(browser, "e2e.balas");
+  const page = office.page;
+  await page.goto(`${BASE}/kasus?view=semua&q=${marker}`);
+  const rows = page.locator("table.desk tbody tr");
+  assert.equal(await rows.count(), 1, "the anonymous report is on the Kota Semarang desk");
+  await Promise.all([page.waitForURL(/\/kasus\/[0-9a-f-]+$/), rows.first().locator("a").click()]);
+  assert.match(await page.textContent("#pesan"), new RegExp(`Pesan ${marker}`), "the reporter's message is shown");
+  await page.fill("#message-body", reply);
+  await submitAndWait(page, page.locator("form[action$='/pesan'] button[type=submit]"));
+  assert.match(await page.textContent("#pesan"), new RegExp(`Balasan ${marker}`));
+  assert.deepEqual(await axe(page), []);
+  await shot(page, "24-balasan-kantor");
+  await office.context.close();
+
+  const context = await browser.newContext({ locale: "id-ID" });
+  const reporter = await context.newPage();
+  await reporter.goto(`${BASE}/tanda-terima`);
+  await reporter.fill("#kode", receipt);
+  await reporter.click("button[type=submit].primary");
+  await reporter.waitForSelector(".portal-thread");
+  assert.match(await reporter.textContent(".portal-thread"), new RegExp(`Balasan ${marker}`), "the reporter sees the reply");
   assert.deepEqual(await context.cookies(), [], "no cookie");
   await context.close();
 });
